@@ -1,0 +1,80 @@
+package settings
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+)
+
+// writeFileAtomic replaces dir/name with data so that a crash leaves either
+// the old or the new file, never a mix: it writes a temporary file in dir,
+// fsyncs it, renames it over name and fsyncs dir. The file gets mode 0600.
+func writeFileAtomic(dir, name string, data []byte) (err error) {
+	tmp, err := os.CreateTemp(dir, "."+name+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			_ = tmp.Close()           // already closed on the success path
+			_ = os.Remove(tmp.Name()) // never leave temporary files behind
+		}
+	}()
+	if err = tmp.Chmod(0o600); err != nil {
+		return err
+	}
+	if _, err = tmp.Write(data); err != nil {
+		return err
+	}
+	if err = tmp.Sync(); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	if err = os.Rename(tmp.Name(), filepath.Join(dir, name)); err != nil {
+		return err
+	}
+	return syncDir(dir)
+}
+
+// syncDir makes a rename in dir durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	if err := d.Sync(); err != nil {
+		_ = d.Close()
+		return err
+	}
+	return d.Close()
+}
+
+// corruptTimeLayout is the timestamp of a moved-aside file (UTC, sortable,
+// free of characters that file systems or shells treat specially).
+const corruptTimeLayout = "20060102T150405.000000000Z"
+
+// moveAside renames path to path.corrupt-<timestamp> without replacing an
+// existing file, and returns the new path.
+func moveAside(path string, now time.Time) (string, error) {
+	base := path + corruptInfix + now.UTC().Format(corruptTimeLayout)
+	for i := 0; i < 100; i++ {
+		target := base
+		if i > 0 {
+			target += "-" + strconv.Itoa(i)
+		}
+		if _, err := os.Lstat(target); !errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err := os.Rename(path, target); err != nil {
+			return "", err
+		}
+		return target, syncDir(filepath.Dir(path))
+	}
+	return "", fmt.Errorf("settings: no free name to move %s aside", path)
+}
