@@ -107,14 +107,12 @@ func ValidateServer(s string) (string, error) {
 	if s == "" {
 		return "", nil
 	}
-	host, port := s, ""
-	if h, p, err := net.SplitHostPort(s); err == nil {
-		host, port = h, p
-	}
-	if port != "" {
+	host := s
+	if h, port, err := net.SplitHostPort(s); err == nil {
 		if n, ok := parseDecimal(port); !ok || n < 1 || n > MaxPort {
 			return "", invalid(KeyServer, MsgServer)
 		}
+		host = h
 	}
 	if !validHost(host) {
 		return "", invalid(KeyServer, MsgServer)
