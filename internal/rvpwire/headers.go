@@ -34,6 +34,8 @@ const (
 
 // SetHeader sets name to value in h with the exact spelling given (net/http
 // writes map keys as stored), replacing any value under another spelling.
+// Note that h.Get canonicalises its argument and so does not see a value set
+// this way; headers parsed from the wire are canonical and Get works there.
 func SetHeader(h http.Header, name, value string) {
 	h.Del(name)
 	for k := range h {
