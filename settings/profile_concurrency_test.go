@@ -25,7 +25,7 @@ func TestProfileConcurrentUse(t *testing.T) {
 				p.SetRememberPassword(j%2 == 0)
 				_ = p.ContactList()
 				_, _ = p.WindowGeometry(name)
-				if j%5 == 0 {
+				if j%10 == 0 {
 					if err := p.Save(); err != nil {
 						t.Error(err)
 					}
@@ -80,7 +80,7 @@ func TestReadersNeverSeeAPartialFile(t *testing.T) {
 			}
 		}
 	})
-	for i := range 20 {
+	for i := range 10 {
 		p.SetRememberPassword(i%2 == 0)
 		if err := p.Save(); err != nil {
 			t.Fatal(err)
