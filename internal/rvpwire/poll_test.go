@@ -66,8 +66,11 @@ func TestSetHeaderKeepsSpelling(t *testing.T) {
 	h := http.Header{}
 	h.Set(HeaderVersion, "1.0")
 	SetHeader(h, HeaderVersion, Version)
+	if len(h) != 1 {
+		t.Fatalf("header = %v", h)
+	}
 	for k, v := range h {
-		if len(h) != 1 || k != HeaderVersion || len(v) != 1 || v[0] != Version {
+		if k != HeaderVersion || len(v) != 1 || v[0] != Version {
 			t.Fatalf("header = %v", h)
 		}
 	}
