@@ -68,6 +68,28 @@ func TestRFC7616Example(t *testing.T) {
 	}
 }
 
+func TestSessVariants(t *testing.T) {
+	a, err := ParseAuthorization(rfcAuthSHA256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hexOf := func(sum []byte) string { return hex.EncodeToString(sum) }
+	hashes := map[Algorithm]func(string) string{
+		MD5Sess:    func(s string) string { sum := md5.Sum([]byte(s)); return hexOf(sum[:]) },
+		SHA256Sess: func(s string) string { sum := sha256.Sum256([]byte(s)); return hexOf(sum[:]) },
+	}
+	for alg, h := range hashes {
+		a.Algorithm = alg
+		// RFC 7616 section 3.4.2: HA1 = H(H(user:realm:pass):nonce:cnonce).
+		sess := h(h("Mufasa:http-auth@example.org:"+rfcPassword) + ":" + a.Nonce + ":" + a.Cnonce)
+		want := h(sess + ":" + a.Nonce + ":00000001:" + a.Cnonce + ":auth:" + h("GET:/dir/index.html"))
+		got, err := ComputeResponse(HA1(alg, "Mufasa", "http-auth@example.org", rfcPassword), "GET", a)
+		if err != nil || got != want {
+			t.Fatalf("%s: %q, %v; want %s", alg, got, err, want)
+		}
+	}
+}
+
 func TestParseChallengeRFC(t *testing.T) {
 	c, err := ParseChallenge(rfcChallenge)
 	if err != nil {

@@ -75,19 +75,20 @@ func (s *nonceState) use(nc uint64) bool {
 	return true
 }
 
-// tracker holds replay state for at most max live nonces. Nonces are evicted oldest
-// issued first, when they expire or to make room; watermark is the newest issue time
-// evicted to make room, and an untracked nonce issued at or before it is stale (it may
-// have been used before). Not safe for concurrent use; the Verifier locks it.
+// tracker holds replay state for at most max live nonces, dropping the oldest issued
+// first, when they expire or to make room. A full tracker refuses, as stale, an
+// untracked nonce issued no later than its oldest entry. That covers every nonce evicted
+// to make room: all entries were issued after it, so none of them expires before it
+// does, and the tracker stays full for its remaining life. Not safe for concurrent use;
+// the Verifier locks it.
 type tracker struct {
-	max       int
-	byNonce   map[string]*nonceState
-	byIssue   issueHeap
-	watermark int64
+	max     int
+	byNonce map[string]*nonceState
+	byIssue issueHeap
 }
 
 func newTracker(max int) *tracker {
-	return &tracker{max: max, byNonce: make(map[string]*nonceState), watermark: -1 << 63}
+	return &tracker{max: max, byNonce: make(map[string]*nonceState)}
 }
 
 // use records count nc for an authenticated nonce issued at issued. It drops nonces
@@ -98,16 +99,11 @@ func (t *tracker) use(nonce string, issued, expiredBefore int64, nc uint64) erro
 	}
 	s, ok := t.byNonce[nonce]
 	if !ok {
-		if issued <= t.watermark {
-			return ErrStale
-		}
 		if len(t.byIssue) >= t.max {
 			if issued <= t.byIssue[0].issued {
-				return ErrStale // it would be the next to go
+				return ErrStale // evicted before, or it would be the next to go
 			}
-			old := heap.Pop(&t.byIssue).(*nonceState)
-			delete(t.byNonce, old.nonce)
-			t.watermark = max(t.watermark, old.issued)
+			delete(t.byNonce, heap.Pop(&t.byIssue).(*nonceState).nonce)
 		}
 		s = &nonceState{nonce: nonce, issued: issued}
 		heap.Push(&t.byIssue, s)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -120,7 +121,7 @@ func TestVerifyOldClientQuotedMD5(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := `Digest username="CORP\alice",realm="im.example.com",nonce="` + nonce +
-		`",uri="/instmsg/aliases/alice",cnonce="abc",nc=0000000A,algorithm="MD5",response="` + resp + `",qop="auth"`
+		`",uri="/instmsg/aliases/alice",cnonce="abc",nc=0000000A,algorithm="MD5",response="` + strings.ToUpper(resp) + `",qop="auth"`
 	if got, err := v.Verify("PROPPATCH", "/instmsg/aliases/alice", h, testLookup); err != nil || got != `CORP\alice` {
 		t.Fatalf("Verify = %q, %v", got, err)
 	}
