@@ -1,0 +1,33 @@
+// Package rvpclient is the client protocol engine of Rendezvous Messenger: it
+// speaks RVP (PROTOCOL.md) to a home server, with the polling and fixed-port
+// delivery modes of POLLING.md and the gap decisions of DECISIONS.md. It
+// imports no user-interface code; the desktop app drives it and receives its
+// events.
+//
+// # Usage
+//
+// [New] builds a [Client] from [Options] without any I/O (nil options mean
+// defaults). [Client.SignIn] discovers the server (explicit URL, DNS SRV
+// _rvp._tcp.<domain>, then the domain itself), opens the delivery path chosen
+// in [Options.Mode] (a callback listener or a POLL loop), subscribes to the
+// own node and publishes the initial status. Afterwards the engine keeps the
+// login alive by itself: subscriptions are renewed about five minutes before
+// they expire, the status lease is refreshed before its 20 minutes run out,
+// and when the server forgets the login (404) or restarts, the engine signs
+// in again with backoff and restores status, contact subscriptions and open
+// conversations.
+//
+// # Concurrency
+//
+// All methods of [Client] and [Conversation] are safe for concurrent use.
+// Every method that does I/O takes a context first and returns either nil or
+// a typed, wrapped error (see [ErrAuth], [IsOffline], [IsBlocked],
+// [IsQueueFull], [IsNetwork], [IsTimeout], [PortsBusyError],
+// [ErrPollingUnsupported]). Events are delivered to the [Handler] one at a
+// time, in order, on a goroutine owned by the engine; the handler must not
+// block (hand the event to the UI thread and return).
+//
+// Goroutines: the engine owns an event dispatcher, a callback listener or a
+// poll loop, one maintenance loop (renewals and the status lease) and a
+// reconnect supervisor. [Client.Close] stops all of them and waits.
+package rvpclient
