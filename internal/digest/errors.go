@@ -23,9 +23,12 @@ var (
 	// ErrNoCredentials: the request carries no Digest Authorization (none at all or
 	// another scheme). Answer 401 with a fresh challenge.
 	ErrNoCredentials error = &kind{msg: "no digest credentials"}
-	// ErrMalformed: the Authorization or challenge cannot be parsed, misses a required
-	// parameter, or its uri does not match the Request-URI.
+	// ErrMalformed: the Authorization or challenge cannot be parsed or misses a required
+	// parameter.
 	ErrMalformed error = &kind{msg: "malformed digest header"}
+	// ErrURIMismatch: the uri parameter is not the Request-URI as sent. It is an
+	// ErrMalformed; RFC 7616 section 3.4.6 suggests 400 Bad Request for it.
+	ErrURIMismatch error = &kind{msg: "uri does not match the request-URI", parent: ErrMalformed}
 	// ErrUnsupported: a well-formed header asks for something this package does not
 	// implement (qop=auth-int, no qop, userhash, an unknown algorithm).
 	ErrUnsupported error = &kind{msg: "unsupported digest parameters"}

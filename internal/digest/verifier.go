@@ -101,10 +101,15 @@ func (v *Verifier) Challenge(stale bool) []string {
 
 // Verify checks the Authorization field value of a request with the given method and
 // Request-URI as sent on the request line (r.RequestURI), and returns the username as
-// sent. Errors are *[Error] values of these kinds: ErrNoCredentials, ErrMalformed,
-// ErrUnsupported, ErrBadCredentials (or its ErrUnknownUser / ErrUnknownPrefix),
-// ErrStale, ErrReplay; a lookup failure is returned wrapped. The response is checked
+// sent ([Alias] maps it to the account). Errors are *[Error] values of the kinds
+// ErrNoCredentials, ErrMalformed (or its ErrURIMismatch), ErrUnsupported,
+// ErrBadCredentials (or its ErrUnknownUser, ErrUnknownPrefix), ErrStale and ErrReplay;
+// a lookup failure is returned wrapped and is none of these. The response is checked
 // before the nonce, so ErrStale and ErrReplay mean the password was right.
+//
+// A server answers every error of these kinds with 401 and the values of
+// v.Challenge(ChallengeStale(err)) (or 400 for ErrMalformed, as RFC 7616 allows), and a
+// lookup failure with 500.
 func (v *Verifier) Verify(method, requestURI, authorization string, lookup LookupFunc) (string, error) {
 	if strings.TrimSpace(authorization) == "" {
 		return "", &Error{Kind: ErrNoCredentials}
@@ -154,7 +159,7 @@ func (v *Verifier) checkParams(a *Authorization, requestURI string) (uint64, err
 	case a.Cnonce == "":
 		return 0, newError(ErrMalformed, user, "missing cnonce")
 	case a.URI != requestURI:
-		return 0, newError(ErrMalformed, user, "uri %q is not the request-URI %q", a.URI, requestURI)
+		return 0, newError(ErrURIMismatch, user, "uri %q, request-URI %q", a.URI, requestURI)
 	case a.Realm != v.realm:
 		return 0, newError(ErrBadCredentials, user, "realm %q", a.Realm)
 	}
