@@ -18,7 +18,8 @@ var tripleSpecs = []tripleSpec{
 }
 
 // resolveTriples applies each triple whose three members are all set, are
-// whole numbers of seconds and satisfy Minimum <= Default <= Maximum.
+// whole numbers of seconds and satisfy Minimum <= Default <= Maximum with
+// Maximum >= 1 (rvpserver refuses a zero Maximum: nothing could be held).
 // Otherwise the built-in triple stays and a Warning says why (POLLING.md
 // section 4). A member set to the empty string counts as not set.
 func resolveTriples(cfg *Config, final map[*keySpec]setting) []Warning {
@@ -69,6 +70,8 @@ func readTriple(setting string, final map[*keySpec]setting) (t Triple, reason st
 		reason = fmt.Sprintf("only %d of 3 set", count)
 	case !(t.Minimum <= t.Default && t.Default <= t.Maximum):
 		reason = fmt.Sprintf("Minimum <= Default <= Maximum does not hold for %s", t)
+	case t.Maximum == 0:
+		reason = "Maximum must be at least 1"
 	}
 	return t, reason, true
 }

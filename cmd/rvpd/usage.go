@@ -42,13 +42,15 @@ allowed. Example:
   Listen = :80
   PollMsgLimit = 200
 
+  -config FILE   read configuration keys from FILE (see below)
+
 Keys (config file name, flag, built-in value):
 `
 
 const usageTail = `
 Default/Minimum/Maximum triples (PollLifeTime*, PollMsgLifeTime*): a triple is
-used only when all three are set to whole seconds and Minimum <= Default <=
-Maximum. Otherwise the whole triple is ignored, the built-in triple is used
+used only when all three are set to whole seconds (0-4294967295), Minimum <=
+Default <= Maximum and Maximum >= 1; an empty value counts as not set. Otherwise the whole triple is ignored, the built-in triple is used
 and rvpd logs a warning naming the setting; rvpd still starts. Values may go
 beyond the built-in range (e.g. all three PollLifeTime values 14400, 4 hours).
 
