@@ -9,14 +9,14 @@ import (
 )
 
 // serveNotify returns the NOTIFY handler of a session's callback listener:
-// it feeds the self-test, then the shared decoder.
+// any request on the secret path proves the callback reachable (self-test),
+// then the shared decoder takes it.
 func (c *Client) serveNotify(s *session) func(http.Header, []byte) error {
 	return func(h http.Header, body []byte) error {
-		err := c.handleNotify(h, body)
-		if err == nil && s.selfTest != nil {
-			s.selfTest.saw()
+		if s.selfTest != nil && s.selfTest.saw() {
+			c.setCallbackCheck(CallbackOK) // before the events, so handlers see it
 		}
-		return err
+		return c.handleNotify(h, body)
 	}
 }
 

@@ -32,7 +32,12 @@ type selfTest struct {
 	seen chan struct{}
 }
 
-func (t *selfTest) saw() { t.once.Do(func() { close(t.seen) }) }
+// saw records a NOTIFY; it reports whether it was the first.
+func (t *selfTest) saw() bool {
+	first := false
+	t.once.Do(func() { close(t.seen); first = true })
+	return first
+}
 
 // armSelfTest prepares the test when it can decide anything: the server
 // only notifies a change, so when the own node already shows the status
@@ -56,7 +61,6 @@ func (c *Client) runSelfTest(ctx context.Context, s *session) {
 	case <-ctx.Done():
 		return
 	case <-s.selfTest.seen:
-		c.setCallbackCheck(CallbackOK)
 	case <-t.C:
 		c.setCallbackCheck(CallbackUnreachable)
 		c.log.Warn("rvpclient: notifications do not reach this computer", "callback", s.callbackURL)

@@ -137,7 +137,10 @@ func (t *transport) roundTrip(ctx context.Context, r *request) (*response, bool,
 	}
 	req.ContentLength = int64(len(r.body))
 	if len(r.body) == 0 {
+		// Old servers read by Content-Length: make net/http send
+		// "Content-Length: 0" for a bodiless extension method.
 		req.Body = http.NoBody
+		req.TransferEncoding = []string{"identity"}
 	}
 	for k, v := range r.header {
 		req.Header[k] = v
