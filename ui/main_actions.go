@@ -1,0 +1,149 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+)
+
+// mainMenu is the menu bar: File, Contacts, Tools, Help.
+func (w *MainWindow) mainMenu() *fyne.MainMenu {
+	exit := fyne.NewMenuItem("Exit", w.exit)
+	exit.IsQuit = true
+	file := fyne.NewMenu("File",
+		fyne.NewMenuItem("Sign Out", func() {
+			if w.opts.OnSignOut != nil {
+				w.opts.OnSignOut()
+			}
+		}),
+		fyne.NewMenuItemSeparator(), exit)
+	contacts := fyne.NewMenu("Contacts",
+		fyne.NewMenuItem("Add a Contact…", w.promptAddContact),
+		fyne.NewMenuItem("Send Message", w.sendToSelected),
+		fyne.NewMenuItem("Remove Contact…", func() { w.withSelected(w.confirmRemove) }),
+		fyne.NewMenuItem("Properties", func() { w.withSelected(w.showProperties) }))
+	menus := []*fyne.Menu{file, contacts}
+	if w.opts.ShowOptions != nil {
+		menus = append(menus, fyne.NewMenu("Tools",
+			fyne.NewMenuItem("Options…", func() { w.opts.ShowOptions(w.win) })))
+	}
+	help := fyne.NewMenu("Help")
+	if w.opts.ShowDiagnostics != nil {
+		help.Items = append(help.Items,
+			fyne.NewMenuItem("Connection Diagnostics…", func() { w.opts.ShowDiagnostics(w.win) }))
+	}
+	help.Items = append(help.Items, fyne.NewMenuItem("About Rendezvous Messenger", w.showAbout))
+	return fyne.NewMainMenu(append(menus, help)...)
+}
+
+func (w *MainWindow) withSelected(f func(Contact)) {
+	if c, ok := w.contactAt(w.selected); ok {
+		f(c)
+		return
+	}
+	dialog.ShowInformation("Contacts", "Choose a contact in the list first.", w.win)
+}
+
+// contextMenu is the secondary-tap menu of a contact.
+func (w *MainWindow) contextMenu(c Contact) *fyne.Menu {
+	block := fyne.NewMenuItem("Block", func() { w.setBlocked(c, true) })
+	unblock := fyne.NewMenuItem("Unblock", func() { w.setBlocked(c, false) })
+	block.Disabled, unblock.Disabled = c.Blocked, !c.Blocked
+	return fyne.NewMenu("",
+		fyne.NewMenuItem("Send Message", func() { w.openConversation(c) }),
+		fyne.NewMenuItem("Send E-mail", func() { w.sendEmail(c) }),
+		fyne.NewMenuItemSeparator(),
+		block, unblock,
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("Remove Contact…", func() { w.confirmRemove(c) }),
+		fyne.NewMenuItem("Properties", func() { w.showProperties(c) }))
+}
+
+// mailtoURL is the mailto: URL for a contact: its e-mail address, or else its
+// sign-in name, which has the same form.
+func mailtoURL(c Contact) *url.URL {
+	addr := c.Email
+	if addr == "" {
+		addr = c.SignInName
+	}
+	return &url.URL{Scheme: "mailto", Opaque: addr}
+}
+
+func (w *MainWindow) sendEmail(c Contact) {
+	if err := w.opts.OpenURL(mailtoURL(c)); err != nil {
+		w.applyError(fmt.Errorf("ui: open mail program: %w", err))
+	}
+}
+
+func (w *MainWindow) setBlocked(c Contact, blocked bool) {
+	w.do(func(ctx context.Context) error { return w.opts.Service.SetBlocked(ctx, c.SignInName, blocked) }, nil)
+}
+
+// signInNameError checks a sign-in name typed into the Add a Contact form.
+func signInNameError(s string) error {
+	if msg := validate(SignInRequest{SignInName: s, Password: "-"}); msg != "" {
+		return errPlain(msg)
+	}
+	return nil
+}
+
+func (w *MainWindow) promptAddContact() {
+	name := widget.NewEntry()
+	name.SetPlaceHolder("bob@example.com")
+	name.Validator = func(s string) error { return signInNameError(strings.TrimSpace(s)) }
+	items := []*widget.FormItem{{Text: "Sign-in name", Widget: name,
+		HintText: "The contact sees that you added them."}}
+	d := dialog.NewForm("Add a Contact", "Add", "Cancel", items, func(ok bool) {
+		if ok {
+			w.addContact(strings.TrimSpace(name.Text))
+		}
+	}, w.win)
+	d.Resize(fyne.NewSize(360, 0))
+	d.Show()
+	w.win.Canvas().Focus(name)
+}
+
+func (w *MainWindow) addContact(signInName string) {
+	w.do(func(ctx context.Context) error { return w.opts.Service.AddContact(ctx, signInName) }, nil)
+}
+
+func (w *MainWindow) confirmRemove(c Contact) {
+	msg := fmt.Sprintf("Remove %s (%s) from your contact list?", c.Name(), c.SignInName)
+	dialog.ShowConfirm("Remove Contact", msg, func(ok bool) {
+		if ok {
+			w.do(func(ctx context.Context) error { return w.opts.Service.RemoveContact(ctx, c.SignInName) }, nil)
+		}
+	}, w.win)
+}
+
+func (w *MainWindow) showProperties(c Contact) {
+	blocked := "No"
+	if c.Blocked {
+		blocked = "Yes"
+	}
+	form := widget.NewForm(
+		widget.NewFormItem("Name", selectableLabel(c.Name())),
+		widget.NewFormItem("Sign-in name", selectableLabel(c.SignInName)),
+		widget.NewFormItem("Status", widget.NewLabel(c.State.Label())),
+		widget.NewFormItem("Blocked", widget.NewLabel(blocked)),
+	)
+	icon := widget.NewIcon(w.opts.Icons.Status(c.State))
+	dialog.ShowCustom(c.Name()+" Properties", "Close", container.NewBorder(nil, nil, icon, nil, form), w.win)
+}
+
+func selectableLabel(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.Selectable = true
+	return l
+}
+
+func (w *MainWindow) showAbout() {
+	dialog.ShowInformation("About Rendezvous Messenger",
+		"Rendezvous Messenger\nAn instant messenger that speaks RVP.", w.win)
+}
