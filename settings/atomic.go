@@ -42,6 +42,25 @@ func writeFileAtomic(dir, name string, data []byte) (err error) {
 	return syncDir(dir)
 }
 
+// ensureDir creates dir (0700) and any missing parents, and fsyncs the
+// parent of every directory it created so that the new entries survive a
+// crash together with the first file written into them.
+func ensureDir(dir string) error {
+	if st, err := os.Stat(dir); err == nil && st.IsDir() {
+		return nil
+	}
+	parent := filepath.Dir(dir)
+	if parent != dir {
+		if err := ensureDir(parent); err != nil {
+			return err
+		}
+	}
+	if err := os.Mkdir(dir, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	return syncDir(parent)
+}
+
 // syncDir makes a rename in dir durable.
 func syncDir(dir string) error {
 	d, err := os.Open(dir)

@@ -47,6 +47,9 @@
 // decode is never silently replaced: Open moves it aside and returns a
 // *CorruptError.
 //
+// RememberPassword only records the user's choice; the app stores or
+// deletes the password in Secrets accordingly.
+//
 // No password or other secret is ever written to a settings file or a log:
 // the document has no field for one. Passwords live in the desktop keyring
 // behind the Secrets interface (Keyring, backed by go-keyring under the
@@ -74,7 +77,9 @@
 //
 // # Concurrency
 //
-// Profile and Keyring are safe for concurrent use. Everything else (Ports,
+// Profile and Keyring are safe for concurrent use. One process (one running
+// app) owns a profile: two processes saving the same profile do not corrupt
+// it, but the last Save wins. Everything else (Ports,
 // Connection, Policy, ContactList, ...) is a plain value.
 //
 // This package never imports Fyne.

@@ -28,7 +28,9 @@ const (
 // ProfileDir returns the directory that holds the profile of signInName:
 // <baseDir>/profiles/<escaped sign-in name>. Bytes other than ASCII letters,
 // digits and "@._+-" (and a leading ".") are written as %XX, so every name
-// maps to exactly one safe directory name and back.
+// maps to exactly one safe directory name and back. Names are compared as
+// given (case-sensitive); the caller normalizes sign-in names if it wants
+// "Kari@x" and "kari@x" to share a profile.
 func ProfileDir(baseDir, signInName string) (string, error) {
 	name, err := escapeProfileName(signInName)
 	if err != nil {

@@ -134,7 +134,7 @@ func (p *Profile) Save() error {
 	if err != nil {
 		return fmt.Errorf("settings: save profile %q: %w", p.signInName, err)
 	}
-	if err := os.MkdirAll(p.dir, 0o700); err != nil {
+	if err := ensureDir(p.dir); err != nil {
 		return fmt.Errorf("settings: save profile %q: %w", p.signInName, err)
 	}
 	if err := writeFileAtomic(p.dir, settingsFile, data); err != nil {
