@@ -38,7 +38,9 @@
 //
 // Missing keys take their defaults. Unknown top-level keys are kept and
 // written back unchanged, so an older build does not drop what a newer one
-// stored; unknown keys inside the known objects are not kept. Values a
+// stored, except keys whose names suggest a secret ("password", "token",
+// ...), which are dropped with a warning; unknown keys inside the known
+// objects are not kept. Values a
 // hand edit made invalid are repaired on Open with a logged warning.
 //
 // Save writes the whole document atomically: a temporary file in the same

@@ -73,6 +73,20 @@ type fileData struct {
 	// extra holds unknown top-level keys, written back unchanged on save,
 	// so that an older build does not drop what a newer one stored.
 	extra map[string]json.RawMessage
+	// dropped lists unknown keys not kept because their names suggest a
+	// secret (a hand edit); they are logged by name and never written back.
+	dropped []string
+}
+
+// looksSecret reports whether an unknown key's name suggests a secret.
+func looksSecret(key string) bool {
+	k := strings.ToLower(key)
+	for _, word := range []string{"password", "passwd", "secret", "token", "credential"} {
+		if strings.Contains(k, word) {
+			return true
+		}
+	}
+	return false
 }
 
 func defaultFileData(signInName string) fileData {
@@ -124,6 +138,10 @@ func decodeFile(data []byte, signInName string) (fileData, error) {
 	}
 	for k, v := range raw {
 		if !isKnownKey(k) {
+			if looksSecret(k) {
+				d.dropped = append(d.dropped, k)
+				continue
+			}
 			if d.extra == nil {
 				d.extra = map[string]json.RawMessage{}
 			}

@@ -117,3 +117,30 @@ func TestDocumentHasNoSecretField(t *testing.T) {
 		t.Fatalf("walked only %d struct types", len(seen))
 	}
 }
+
+// TestSecretLookingUnknownKeysAreDropped: unknown keys are normally kept,
+// but one that a hand edit named like a password is not written back.
+func TestSecretLookingUnknownKeysAreDropped(t *testing.T) {
+	base := t.TempDir()
+	dir, _ := ProfileDir(base, kari)
+	_ = os.MkdirAll(dir, 0o700)
+	body := `{"Password": "hunter2", "authToken": "abc", "Future": 1}`
+	if err := os.WriteFile(filepath.Join(dir, settingsFile), []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	log, sink := newTestLogger()
+	p := openProfile(t, base, &Options{Logger: log})
+	if err := p.Save(); err != nil {
+		t.Fatal(err)
+	}
+	m := readJSON(t, p.Path())
+	if _, ok := m["Password"]; ok || m["authToken"] != nil || m["Future"] != 1.0 {
+		t.Fatalf("document = %v", m)
+	}
+	if len(sink.warningsWithKey(t, "Password")) != 1 || len(sink.warningsWithKey(t, "authToken")) != 1 {
+		t.Fatalf("log:\n%s", sink.bytes())
+	}
+	if bytes.Contains(sink.bytes(), []byte("hunter2")) {
+		t.Fatal("the dropped value was logged")
+	}
+}

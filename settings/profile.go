@@ -103,6 +103,9 @@ func (p *Profile) repair(d *fileData) {
 		p.log.Warn("settings: file written by a newer version; unknown keys are kept",
 			"path", p.path(), "version", d.Version)
 	}
+	for _, key := range d.dropped {
+		p.log.Warn("settings: unknown key that may hold a secret dropped", "path", p.path(), "key", key)
+	}
 	if d.SignInName != p.signInName {
 		p.log.Warn("settings: file names another sign-in name, corrected",
 			"path", p.path(), "key", KeySignInName)

@@ -93,7 +93,8 @@ func NewKeyring(opts *KeyringOptions) *Keyring {
 const probeAccount = "(rendezvous keyring probe)"
 
 // Available reports whether the keyring answers: nil if it does, an error
-// matching ErrNoKeyring if not. It looks up an account that never exists.
+// matching ErrNoKeyring if not. It looks up an account that never exists; a
+// locked keyring may show the desktop's unlock prompt, bounded by ctx.
 func (k *Keyring) Available(ctx context.Context) error {
 	_, err := k.call(ctx, "probe", probeAccount, func() (string, error) {
 		return k.be.Get(k.service, probeAccount)
