@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -196,4 +198,13 @@ func (b *lockedBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// jsonUnmarshalLine decodes text that must be exactly one JSON log line.
+func jsonUnmarshalLine(text string, v any) error {
+	line, rest, _ := strings.Cut(text, "\n")
+	if rest != "" {
+		return fmt.Errorf("more than one log line: %q", text)
+	}
+	return json.Unmarshal([]byte(line), v)
 }
