@@ -100,9 +100,10 @@ func (p *Profile) load() error {
 // repair fixes what a hand-edited file may break and logs each fix.
 func (p *Profile) repair(d *fileData) {
 	if d.Version > fileVersion {
-		p.log.Warn("settings: file written by a newer version; unknown keys are kept",
+		p.log.Warn("settings: file written by a newer version; unknown top-level keys are kept",
 			"path", p.path(), "version", d.Version)
 	}
+	d.Version = fileVersion // a Save writes what this build understands
 	for _, key := range d.dropped {
 		p.log.Warn("settings: unknown key that may hold a secret dropped", "path", p.path(), "key", key)
 	}

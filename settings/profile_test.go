@@ -142,7 +142,7 @@ func TestUnknownKeysKept(t *testing.T) {
 	}
 	m := readJSON(t, p.Path())
 	want := map[string]any{"a": []any{1.0, 2.0, 3.0}}
-	if !reflect.DeepEqual(m["FutureFeature"], want) || m["SignInAutomatically"] != true {
+	if !reflect.DeepEqual(m["FutureFeature"], want) || m["SignInAutomatically"] != true || m["Version"] != 1.0 {
 		t.Fatalf("document after save = %v", m)
 	}
 	if len(sink.records(t)) != 1 {
