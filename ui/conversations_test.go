@@ -1,0 +1,89 @@
+package ui
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+)
+
+type testDesk struct {
+	*Conversations
+	c       *inline
+	svcs    map[string]*fakeConversation
+	unread  []int
+	notices []string
+}
+
+func (d *testDesk) settle() {
+	var qs []*workQueue
+	for _, w := range d.open {
+		qs = append(qs, w.queue)
+	}
+	d.c.settle(qs...)
+}
+
+func newTestDesk(t *testing.T) *testDesk {
+	a := test.NewTempApp(t)
+	d := &testDesk{c: &inline{}, svcs: map[string]*fakeConversation{}}
+	svc := func(id string) ConversationService {
+		d.svcs[id] = &fakeConversation{}
+		return d.svcs[id]
+	}
+	clock := newFakeClock()
+	d.Conversations = NewConversations(a, ConversationsOptions{
+		Self: alice,
+		Start: func(peer Contact) (string, ConversationService) {
+			return "S-" + peer.SignInName, svc("S-" + peer.SignInName)
+		},
+		Join:     func(id string, _ Contact) ConversationService { return svc(id) },
+		Lookup:   func(n string) (Contact, bool) { return map[string]Contact{bob.SignInName: bob}[n], n == bob.SignInName },
+		Notify:   func(title, body string) { d.notices = append(d.notices, title+": "+body) },
+		OnUnread: func(n int) { d.unread = append(d.unread, n) },
+		Now:      clock.Now, After: clock.After, deliver: d.c.deliver,
+	})
+	t.Cleanup(func() { d.CloseAll()() })
+	return d
+}
+
+func TestIncomingMessageOpensWindowCountsUnreadAndNotifies(t *testing.T) {
+	d := newTestDesk(t)
+	d.MessageReceived("{GUID-1}", Message{From: bob.SignInName, Text: "hi  there\nalice"})
+	w, ok := d.Window("{GUID-1}")
+	if !ok || w.Window().Title() != "Conversation with Bob" {
+		t.Fatal("no window for the new conversation")
+	}
+	w.Window().Canvas().Unfocus() // the user is elsewhere
+	d.MessageReceived("{GUID-1}", Message{From: bob.SignInName, Text: "are you there?"})
+	if len(d.unread) == 0 || d.unread[len(d.unread)-1] != 1 {
+		t.Fatalf("unread reports %v", d.unread)
+	}
+	if len(d.notices) != 1 || d.notices[0] != "Bob says: are you there?" {
+		t.Fatalf("notifications %q", d.notices)
+	}
+	w.Show() // focus returns to the entry
+	if d.unread[len(d.unread)-1] != 0 {
+		t.Fatalf("unread not cleared: %v", d.unread)
+	}
+	if got := d.Open(bob); got != w {
+		t.Fatal("Open started a second window for the same contact")
+	}
+}
+
+func TestTypingForUnknownConversationOpensNothing(t *testing.T) {
+	d := newTestDesk(t)
+	d.TypingReceived("{GUID-2}", bob.SignInName)
+	if _, ok := d.Window("{GUID-2}"); ok {
+		t.Fatal("typing opened a window")
+	}
+	w := d.Open(carol)
+	d.TypingReceived("S-"+carol.SignInName, carol.SignInName)
+	if w.typing.Text != "carol@localhost is typing…" {
+		t.Fatalf("typing = %q", w.typing.Text)
+	}
+	d.ParticipantLeft("S-"+carol.SignInName, carol.SignInName)
+	w.Close()
+	d.settle()
+	if _, ok := d.Window("S-" + carol.SignInName); ok {
+		t.Fatal("closed window still routed")
+	}
+}
