@@ -3,6 +3,7 @@ package settings
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -74,12 +75,35 @@ func syncDir(dir string) error {
 	return d.Close()
 }
 
+// maxSettingsBytes bounds a settings file; a larger one counts as corrupt.
+const maxSettingsBytes = 8 << 20
+
+var errTooLarge = errors.New("settings: file larger than 8 MiB")
+
+// readBounded reads path, refusing more than limit bytes with errTooLarge.
+func readBounded(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, errTooLarge
+	}
+	return data, nil
+}
+
 // corruptTimeLayout is the timestamp of a moved-aside file (UTC, sortable,
 // free of characters that file systems or shells treat specially).
 const corruptTimeLayout = "20060102T150405.000000000Z"
 
 // moveAside renames path to path.corrupt-<timestamp> without replacing an
-// existing file, and returns the new path.
+// existing file, and returns the new path (also when only the final fsync
+// of the directory failed).
 func moveAside(path string, now time.Time) (string, error) {
 	base := path + corruptInfix + now.UTC().Format(corruptTimeLayout)
 	for i := 0; i < 100; i++ {

@@ -1,6 +1,7 @@
 package settings
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -123,5 +124,28 @@ func TestOpenUnreadableFile(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); !slices.ContainsFunc(entries, func(e os.DirEntry) bool { return e.Name() == settingsFile }) {
 		t.Fatal("unreadable entry was moved")
+	}
+}
+
+func TestOversizedFileIsCorrupt(t *testing.T) {
+	base := t.TempDir()
+	dir, _ := ProfileDir(base, kari)
+	path := filepath.Join(dir, settingsFile)
+	_ = os.MkdirAll(dir, 0o700)
+	big := make([]byte, maxSettingsBytes+1)
+	for i := range big {
+		big[i] = ' '
+	}
+	copy(big, "{}")
+	if err := os.WriteFile(path, big, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Open(base, kari, nil)
+	ce, ok := IsCorrupt(err)
+	if !ok || ce.MovedTo == "" || !errors.Is(err, errTooLarge) {
+		t.Fatalf("Open = %v", err)
+	}
+	if st, err := os.Stat(ce.MovedTo); err != nil || st.Size() != int64(len(big)) {
+		t.Fatalf("moved file: %v, %v", st, err)
 	}
 }

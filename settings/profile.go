@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -72,29 +71,36 @@ func Open(baseDir, signInName string, opts *Options) (*Profile, error) {
 func (p *Profile) path() string { return filepath.Join(p.dir, settingsFile) }
 
 func (p *Profile) load() error {
-	data, err := os.ReadFile(p.path())
+	data, err := readBounded(p.path(), maxSettingsBytes)
 	if errors.Is(err, fs.ErrNotExist) {
 		p.data = defaultFileData(p.signInName)
 		return nil
 	}
-	if err != nil {
+	var d fileData
+	switch {
+	case errors.Is(err, errTooLarge):
+		return p.corrupt(err)
+	case err != nil:
 		return fmt.Errorf("settings: read profile %q: %w", p.signInName, err)
 	}
-	d, decErr := decodeFile(data, p.signInName)
-	if decErr != nil {
-		ce := &CorruptError{Path: p.path(), Err: decErr}
-		moved, err := moveAside(p.path(), p.now())
-		if err != nil {
-			ce.Err = errors.Join(decErr, fmt.Errorf("move aside: %w", err))
-			return ce
-		}
-		ce.MovedTo = moved
-		p.log.Warn("settings: corrupt settings file moved aside", "path", ce.Path, "moved_to", moved, "err", decErr)
-		return ce
+	if d, err = decodeFile(data, p.signInName); err != nil {
+		return p.corrupt(err)
 	}
 	p.repair(&d)
 	p.data = d
 	return nil
+}
+
+// corrupt moves the undecodable settings file aside and reports it.
+func (p *Profile) corrupt(decErr error) error {
+	ce := &CorruptError{Path: p.path(), Err: decErr}
+	moved, err := moveAside(p.path(), p.now())
+	ce.MovedTo = moved
+	if err != nil {
+		ce.Err = errors.Join(decErr, fmt.Errorf("move aside: %w", err))
+	}
+	p.log.Warn("settings: corrupt settings file", "path", ce.Path, "moved_to", moved, "err", ce.Err)
+	return ce
 }
 
 // repair fixes what a hand-edited file may break and logs each fix.
