@@ -11,8 +11,8 @@ import (
 	"sync"
 	"time"
 
-	"rendezvous/rvpclient"
 	"rendezvous/internal/rvpwire"
+	"rendezvous/rvpclient"
 )
 
 // The chat role runs one rvpclient engine inside a namespace. It reads
