@@ -248,3 +248,5 @@ func imBody(from, to, text string) string {
 func imHeaders() map[string]string {
 	return map[string]string{rvpwire.HeaderAckType: "DeepOr", rvpwire.HeaderHopCount: "1", "Content-Type": "text/xml"}
 }
+
+func stringsReader(s string) io.Reader { return strings.NewReader(s) }

@@ -123,6 +123,9 @@ func (s *Server) Start(ctx context.Context) error {
 	s.install(ld)
 	s.state = stateRunning
 	s.mu.Unlock()
+	for _, k := range s.timers.popDue() { // what expired while down goes now
+		s.onTimer(k)
+	}
 	s.workers.Add(2 + asyncWorkers)
 	go func() { defer s.workers.Done(); s.commits.run() }()
 	go func() { defer s.workers.Done(); s.timers.run() }()
