@@ -23,6 +23,10 @@ type Secrets interface {
 	Delete(ctx context.Context, signInName string) error
 }
 
+// MsgNoKeyring is the sentence the app shows when an error matches
+// ErrNoKeyring.
+const MsgNoKeyring = "Your password can't be remembered because no keyring is available. You can still sign in, and you will be asked for your password each time."
+
 // DefaultService is the keyring service name the passwords are filed under.
 const DefaultService = "Rendezvous Messenger"
 
