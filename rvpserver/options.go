@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 )
@@ -225,3 +226,15 @@ func (c *config) realm() string { return c.domains[0] }
 
 // serves reports whether host (as in a URL or Host header) addresses this server.
 func (c *config) serves(host string) bool { return c.hosts[normHost(host)] }
+
+// domainOf maps a served host to the IM domain its nodes belong to: a
+// domain stays itself, any other of the server's names (HostNames, e.g.
+// the address a client was configured with) means Domains[0], so that
+// principal URLs in answers and notifications always carry the IM domain.
+func (c *config) domainOf(host string) string {
+	h := normHost(host)
+	if slices.Contains(c.domains, h) {
+		return h
+	}
+	return c.domains[0]
+}

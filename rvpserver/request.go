@@ -114,6 +114,7 @@ func (s *Server) target(r *http.Request) (rvpwire.Node, *accountRecord, error) {
 	if err != nil || !s.cfg.serves(n.Domain) {
 		return n, nil, rvpwire.Status(http.StatusNotFound, "no such node on this server")
 	}
+	n.Domain = s.cfg.domainOf(n.Domain)
 	a := s.account(n.Alias)
 	if a == nil {
 		return n, nil, rvpwire.Status(http.StatusNotFound, "no such user")
