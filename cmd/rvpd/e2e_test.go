@@ -187,6 +187,25 @@ func TestKill9KeepsQueuedItems(t *testing.T) {
 		t.Errorf("user list while rvpd runs: %d %q, want %d %q", code, stderr, exitFailure, wantLocked)
 	}
 
+	second := exec.Command(rvpdBinary(t), "-listen", "127.0.0.1:0", "-admin-listen", "off", "-data-dir", dir, "-domains", testDomain)
+	out, err := second.CombinedOutput()
+	wantOut := "rvpd: database " + filepath.Join(dir, "rvpd.db") +
+		" is locked by another process (is rvpd running? user commands need it stopped)\n"
+	if second.ProcessState.ExitCode() != exitFailure || !strings.HasSuffix(string(out), wantOut) {
+		t.Errorf("second rvpd on the same DataDir: %v %q, want exit 1 and %q", err, out, wantOut)
+	}
+
+	// A wrong password is refused (and logged without secrets, see below).
+	mallory := newRVPClient(t, d.url(), "alice", "wrong-pw")
+	resp, err := mallory.do(t.Context(), rvpwire.MethodSubscribe, rvpwire.AliasesPath+"alice", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("wrong password: status %d, want 401", resp.StatusCode)
+	}
+
 	alice := newRVPClient(t, d.url(), "alice", "alice-pw")
 	sub := alice.pollLogin(t)
 	bob := newRVPClient(t, d.url(), "bob", "bob-pw")
@@ -194,6 +213,7 @@ func TestKill9KeepsQueuedItems(t *testing.T) {
 	bob.sendIM(t, "alice", session, "first", http.StatusOK)
 	bob.sendIM(t, "alice", session, "second", http.StatusOK)
 	d.kill9(t)
+	checkNoSecrets(t, d.stderr.String(), "alice-pw", "bob-pw", "wrong-pw")
 
 	d = startDaemon(t, dir, short...)
 	alice = newRVPClient(t, d.url(), "alice", "alice-pw")
@@ -212,6 +232,16 @@ func TestKill9KeepsQueuedItems(t *testing.T) {
 	d = startDaemon(t, dir, short...)
 	alice = newRVPClient(t, d.url(), "alice", "alice-pw")
 	alice.mustDo(t, http.StatusNoContent, rvpwire.MethodPoll, path, pollHeader(sub, 2, 1), nil)
+}
+
+// checkNoSecrets fails if the log holds a password or a Digest response.
+func checkNoSecrets(t *testing.T, log string, passwords ...string) {
+	t.Helper()
+	for _, s := range append(passwords, "response=", "Authorization", "Digest ") {
+		if strings.Contains(log, s) {
+			t.Errorf("the log contains %q:\n%s", s, log)
+		}
+	}
 }
 
 // TestSIGTERMAnswersHeldPoll: SIGTERM answers a held POLL with 204 before

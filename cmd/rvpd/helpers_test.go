@@ -208,3 +208,9 @@ func jsonUnmarshalLine(text string, v any) error {
 	}
 	return json.Unmarshal([]byte(line), v)
 }
+
+// lastLine is the last line of text, with its newline.
+func lastLine(text string) string {
+	trimmed := strings.TrimSuffix(text, "\n")
+	return trimmed[strings.LastIndex(trimmed, "\n")+1:] + "\n"
+}

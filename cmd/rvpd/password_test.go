@@ -14,7 +14,7 @@ func TestReadLine(t *testing.T) {
 	long := strings.Repeat("p", maxPasswordBytes)
 	for _, tc := range []struct {
 		in, want, rest string
-		err             bool
+		err            bool
 	}{
 		{in: "pw\n", want: "pw"},
 		{in: "pw\r\n", want: "pw"},

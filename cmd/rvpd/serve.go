@@ -20,6 +20,7 @@ const shutdownGrace = 10 * time.Second
 // with 204 and refuses new work), then the HTTP servers (they wait for the
 // answers to be written), then the database.
 func serve(ctx context.Context, e *env) int {
+	logConfig(e)
 	st, err := openStore(e.cfg)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "rvpd: %v\n", err)
@@ -51,6 +52,17 @@ func serve(ctx context.Context, e *env) int {
 		code = exitFailure
 	}
 	return code
+}
+
+// logConfig logs the effective configuration (it holds no secrets).
+func logConfig(e *env) {
+	c := e.cfg
+	e.log.Info("starting", "domains", c.Domains, "host_names", c.HostNames, "db", c.DBPath(),
+		"listen", c.Listen, "admin_listen", c.AdminListen, "tls", c.TLS(),
+		"max_outstanding", c.MaxOutstanding, "callback_timeout", c.CallbackTimeout,
+		"poll_support", c.Poll.Support, "poll_lifetime", c.Poll.LifeTime.String(),
+		"poll_msg_lifetime", c.Poll.MsgLifeTime.String(), "poll_msg_limit", c.Poll.MsgLimit,
+		"poll_msg_kbyte_limit", c.Poll.MsgKByteLimit, "poll_drop_msg_lifetime", c.Poll.DropMsgLifeTime)
 }
 
 // shutdown stops the engine and the listeners within shutdownGrace.

@@ -16,6 +16,12 @@ Usage:
   rvpd [flags] user list
   rvpd -h | --help | help  print this help
 
+Flags:
+  -config FILE   read configuration keys from FILE (see below)
+  -KEY-FLAG VALUE  set one configuration key (each key's flag is listed below)
+  -display-name NAME   the new user's display name (user add)
+  -password-file FILE  read the password from FILE's first line (user add, passwd)
+
 Flags may come before or after the command words; -flag and --flag are the
 same. The user commands open the same database as the server (DataDir) and
 need Domains (the first domain is the Digest realm the stored credentials are
@@ -42,23 +48,23 @@ allowed. Example:
   Listen = :80
   PollMsgLimit = 200
 
-  -config FILE   read configuration keys from FILE (see below)
-
 Keys (config file name, flag, built-in value):
 `
 
 const usageTail = `
 Default/Minimum/Maximum triples (PollLifeTime*, PollMsgLifeTime*): a triple is
 used only when all three are set to whole seconds (0-4294967295), Minimum <=
-Default <= Maximum and Maximum >= 1; an empty value counts as not set. Otherwise the whole triple is ignored, the built-in triple is used
-and rvpd logs a warning naming the setting; rvpd still starts. Values may go
-beyond the built-in range (e.g. all three PollLifeTime values 14400, 4 hours).
+Default <= Maximum and Maximum >= 1; an empty value counts as not set.
+Otherwise the whole triple is ignored (even a member that is not a number),
+the built-in triple is used and rvpd logs a warning naming the setting; rvpd
+still starts. Values may go beyond the built-in range (e.g. all three
+PollLifeTime values 14400, 4 hours).
 
 Serving: the RVP listener (Listen) serves plain HTTP, or HTTPS when TLSCert
 and TLSKey are set. Old RVP clients only reach port 80 (or a port published
 in an SRV record), hence Listen = :80; binding it needs root or
 CAP_NET_BIND_SERVICE. Use e.g. -listen 127.0.0.1:8080 to try rvpd as an
-ordinary user. Request headers must arrive within 10 s and a request body
+ordinary user. Request headers must arrive within 10 s and the whole request
 within 30 s; a response may take PollLifeTimeMaximum + 60 s to write (a held
 POLL) and other responses CallbackTimeout + 60 s; idle connections close
 after 120 s; headers are limited to 64 KiB. AdminListen serves Prometheus
