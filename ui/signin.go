@@ -41,6 +41,9 @@ type SignInOptions struct {
 	// Recall, when set, returns the remembered fields of a known sign-in
 	// name (it may read the keyring). It runs on the window's goroutine.
 	Recall func(ctx context.Context, signInName string) (SignInRequest, error)
+	// AutoSignIn signs in at Show when Recall says the Initial sign-in name
+	// signs in automatically and has a remembered password (app start).
+	AutoSignIn bool
 	// LocalServer, when set, lets the user host a server on this computer.
 	LocalServer LocalServer
 	// OnSignedIn runs on the UI goroutine after a successful sign-in.
@@ -69,6 +72,7 @@ type SignInWindow struct {
 	cancel   *widget.Button
 	host     *widget.Button
 
+	shown       bool
 	busy        bool
 	attempt     int                // counts sign-in attempts; stale results are dropped
 	stopAttempt context.CancelFunc // cancels the running attempt
@@ -88,9 +92,14 @@ func NewSignInWindow(a fyne.App, opts SignInOptions) *SignInWindow {
 // Window returns the Fyne window.
 func (w *SignInWindow) Window() fyne.Window { return w.win }
 
-// Show shows the window and puts the cursor in the first empty field.
+// Show shows the window and puts the cursor in the first empty field. The
+// first Show recalls the Initial profile (and signs in when AutoSignIn).
 func (w *SignInWindow) Show() {
 	w.win.Show()
+	if !w.shown {
+		w.shown = true
+		w.recall(strings.TrimSpace(w.name.Text), w.opts.AutoSignIn)
+	}
 	if w.name.Text == "" {
 		w.win.Canvas().Focus(w.name)
 	} else {
@@ -189,22 +198,29 @@ func (w *SignInWindow) request() SignInRequest {
 }
 
 // nameChanged recalls a known profile's remembered fields.
-func (w *SignInWindow) nameChanged(name string) {
+func (w *SignInWindow) nameChanged(name string) { w.recall(name, false) }
+
+// recall fills the fields remembered for a known sign-in name and, when
+// auto is set and the profile asks for it, signs in.
+func (w *SignInWindow) recall(name string, auto bool) {
 	if w.opts.Recall == nil || w.busy || !slices.Contains(w.opts.KnownNames, name) {
 		return
 	}
 	w.queue.submit(func(ctx context.Context) func() {
 		r, err := w.opts.Recall(ctx, name)
-		return func() { w.applyRecall(name, r, err) }
+		return func() { w.applyRecall(name, r, err, auto) }
 	})
 }
 
-func (w *SignInWindow) applyRecall(name string, r SignInRequest, err error) {
+func (w *SignInWindow) applyRecall(name string, r SignInRequest, err error, auto bool) {
 	if err != nil || w.busy || strings.TrimSpace(w.name.Text) != name {
 		return // nothing remembered, or the user moved on
 	}
 	r.SignInName = name
 	w.fill(r)
+	if auto && r.SignInAutomatically && r.Password != "" {
+		w.SignInNow()
+	}
 }
 
 // validate returns the sentence for a request that cannot be sent, or "".

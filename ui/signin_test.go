@@ -155,6 +155,20 @@ func TestRecallFillsKnownProfile(t *testing.T) {
 	}
 }
 
+func TestAutomaticSignInAtStart(t *testing.T) {
+	recall := func(_ context.Context, name string) (SignInRequest, error) {
+		return SignInRequest{Password: "kept", RememberPassword: true, SignInAutomatically: true}, nil
+	}
+	svc := &fakeSignIn{}
+	w := newTestSignIn(t, svc, SignInOptions{KnownNames: []string{"bob@localhost"}, Recall: recall,
+		Initial: SignInRequest{SignInName: "bob@localhost"}, AutoSignIn: true})
+	w.settle()
+	want := SignInRequest{SignInName: "bob@localhost", Password: "kept", RememberPassword: true, SignInAutomatically: true}
+	if reqs := svc.requests(); len(reqs) != 1 || reqs[0] != want {
+		t.Fatalf("requests = %+v", reqs)
+	}
+}
+
 // fakeLocal is a LocalServer.
 type fakeLocal struct{ created []string }
 
