@@ -94,6 +94,7 @@ func (c *Client) Close() error {
 	c.mu.Lock()
 	c.closed = true
 	c.mu.Unlock()
+	c.opts.HTTPClient.CloseIdleConnections()
 	c.ev.close()
 	return err
 }

@@ -85,7 +85,10 @@ func TestPresenceAndConversation(t *testing.T) {
 	if err := bcv.Leave(ctx); err != nil {
 		t.Fatal(err)
 	}
-	aev.wait(t, "bob left", func(e Event) bool { l, ok := e.(LeftEvent); return ok && l.Who == "bob@example.com" && l.SessionID == cv.ID() })
+	aev.wait(t, "bob left", func(e Event) bool {
+		l, ok := e.(LeftEvent)
+		return ok && l.Who == "bob@example.com" && l.SessionID == cv.ID()
+	})
 	if slices.Contains(cv.Participants(), "bob@example.com") {
 		t.Errorf("bob still a participant: %v", cv.Participants())
 	}

@@ -13,7 +13,7 @@ import (
 // then the shared decoder takes it.
 func (c *Client) serveNotify(s *session) func(http.Header, []byte) error {
 	return func(h http.Header, body []byte) error {
-		if s.selfTest != nil && s.selfTest.saw() {
+		if s.listener != nil && s.selfTest.saw() {
 			c.setCallbackCheck(CallbackOK) // before the events, so handlers see it
 		}
 		return c.handleNotify(h, body)

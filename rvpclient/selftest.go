@@ -39,18 +39,18 @@ func (t *selfTest) saw() bool {
 	return first
 }
 
-// armSelfTest prepares the test when it can decide anything: the server
-// only notifies a change, so when the own node already shows the status
-// about to be published (another login set it) no NOTIFY is guaranteed and
-// the test is skipped (CallbackUnchecked).
-func (c *Client) armSelfTest(s *session, status State) {
+// armSelfTest reports whether the test can decide anything: the server only
+// notifies a change, so when the own node already shows the status about to
+// be published (another login set it) no NOTIFY is guaranteed and the test
+// is skipped (CallbackUnchecked). A NOTIFY that already arrived counts.
+func (c *Client) armSelfTest(status State) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.self.State == status {
-		return
+	if c.self.State == status || c.diag.callbackCheck == CallbackOK {
+		return false
 	}
-	s.selfTest = &selfTest{seen: make(chan struct{})}
 	c.diag.callbackCheck = CallbackPending
+	return true
 }
 
 // runSelfTest waits for the NOTIFY and reports the outcome.
@@ -62,7 +62,11 @@ func (c *Client) runSelfTest(ctx context.Context, s *session) {
 		return
 	case <-s.selfTest.seen:
 	case <-t.C:
-		c.setCallbackCheck(CallbackUnreachable)
+		c.mu.Lock()
+		if c.diag.callbackCheck == CallbackPending {
+			c.diag.callbackCheck = CallbackUnreachable
+		}
+		c.mu.Unlock()
 		c.log.Warn("rvpclient: notifications do not reach this computer", "callback", s.callbackURL)
 		c.emit(CallbackUnreachableEvent{CallbackURL: s.callbackURL, Waited: c.opts.SelfTestTimeout})
 	}

@@ -31,7 +31,7 @@ type session struct {
 	pollDefault time.Duration // Polling: RVP-Poll-Lifetime granted at login
 
 	kick     chan struct{} // wakes the maintenance loop (capacity 1)
-	selfTest *selfTest     // nil when not armed
+	selfTest *selfTest     // set before the listener starts; never changes
 
 	// guarded by Client.mu
 	loginID      uint64
@@ -78,7 +78,8 @@ func (c *Client) connect(ctx context.Context, acct *account, status State) (*ses
 	tr := c.newTransport(base, acct)
 	c.setCallbackCheck(CallbackUnchecked)
 	sctx, cancel := context.WithCancel(context.Background())
-	s := &session{ctx: sctx, cancel: cancel, tr: tr, mode: c.opts.Mode, kick: make(chan struct{}, 1)}
+	s := &session{ctx: sctx, cancel: cancel, tr: tr, mode: c.opts.Mode, kick: make(chan struct{}, 1),
+		selfTest: &selfTest{seen: make(chan struct{})}}
 	if err := c.openDelivery(ctx, s, base); err != nil {
 		s.stop()
 		return nil, err
@@ -108,13 +109,11 @@ func (c *Client) establish(ctx context.Context, s *session, acct *account, statu
 		s.goFunc(func(ctx context.Context) { c.pollLoop(ctx, s) })
 	}
 	s.goFunc(func(ctx context.Context) { c.maintain(ctx, s) })
-	if s.listener != nil && c.opts.SelfTestTimeout > 0 {
-		c.armSelfTest(s, status)
-	}
+	armed := s.listener != nil && c.opts.SelfTestTimeout > 0 && c.armSelfTest(status)
 	if err := c.publishStatus(ctx, s, status); err != nil {
 		return err
 	}
-	if s.selfTest != nil {
+	if armed {
 		s.goFunc(func(ctx context.Context) { c.runSelfTest(ctx, s) })
 	}
 	return nil
