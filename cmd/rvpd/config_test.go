@@ -385,3 +385,24 @@ func FuzzParseConfig(f *testing.F) {
 		}
 	})
 }
+
+// TestExampleConfig: rvpd.conf.example (also shown in README.md) loads
+// without warnings and states the built-in values.
+func TestExampleConfig(t *testing.T) {
+	settings, err := readConfigFile("rvpd.conf.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, warnings, err := LoadConfig(func(string) string { return "" }, settings, nil)
+	if err != nil || len(warnings) != 0 {
+		t.Fatalf("example config: %v %v", err, warnings)
+	}
+	want := DefaultConfig(func(string) string { return "" })
+	want.Domains, want.HostNames = []string{"example.com"}, []string{"im.example.com"}
+	if !reflect.DeepEqual(cfg, want) {
+		t.Errorf("example config = %+v\nwant %+v", cfg, want)
+	}
+	if len(settings) != len(keySpecs)-3 { // TLSCert, TLSKey, DigestPrefixes are commented out
+		t.Errorf("example sets %d keys, want every key but three", len(settings))
+	}
+}
