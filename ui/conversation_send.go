@@ -131,18 +131,29 @@ func (w *ConversationWindow) inputChanged(text string) {
 	w.queue.submit(call(w.opts.Service.Typing))
 }
 
+// SendText sends text as if the user had typed it and pressed Enter.
+func (w *ConversationWindow) SendText(text string) { w.sendText(text) }
+
 // sendInput sends what the input holds (Enter, the Send button).
 func (w *ConversationWindow) sendInput() {
-	text := strings.TrimRight(w.input.Text, " \t\r\n")
-	if strings.TrimSpace(text) == "" || w.closed {
-		return
+	if w.sendText(w.input.Text) {
+		w.input.SetText("")
 	}
-	w.input.SetText("")
+}
+
+// sendText puts text into the transcript and sends it; false when there
+// was nothing to send.
+func (w *ConversationWindow) sendText(text string) bool {
+	text = strings.TrimRight(text, " \t\r\n")
+	if strings.TrimSpace(text) == "" || w.closed {
+		return false
+	}
 	w.lastTyping = w.opts.Now().Add(-typingRepeat) // the next keystroke is news again
 	m := Message{From: w.opts.Self.SignInName, FromName: w.opts.Self.Name(), Text: text,
 		Time: w.opts.Now(), Outgoing: true}
 	w.send(w.transcript.add(m, sending))
 	w.win.Canvas().Focus(w.input)
+	return true
 }
 
 // send hands e's text to the service and marks the result.

@@ -236,6 +236,15 @@ func validate(r SignInRequest) string {
 	return ""
 }
 
+// SignInWith fills the fields with req and signs in (test hooks).
+func (w *SignInWindow) SignInWith(req SignInRequest) {
+	if w.busy {
+		return
+	}
+	w.fill(req)
+	w.SignInNow()
+}
+
 // SignInNow signs in with the fields as they are (the Sign In button,
 // Enter, and automatic sign-in).
 func (w *SignInWindow) SignInNow() {
