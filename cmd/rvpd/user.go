@@ -1,11 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"strings"
 	"text/tabwriter"
 
 	"rendezvous/rvpserver"
@@ -47,6 +49,17 @@ func userAdd(ctx context.Context, e *env, alias string) int {
 	if !rvpserver.ValidAlias(alias) {
 		return userFailure(e, "add", alias, rvpserver.ErrInvalidAlias)
 	}
+	// Fail before prompting when the user exists or the database is locked;
+	// the database is not held while the administrator types.
+	code := withUserStore(ctx, e, "add", alias, true, func(st rvpserver.Store) error {
+		if exists, err := userExists(ctx, st, alias); err != nil || exists {
+			return cmp.Or(err, rvpserver.ErrUserExists)
+		}
+		return nil
+	})
+	if code != exitOK {
+		return code
+	}
 	pw, err := readPassword(ctx, e, alias)
 	if err != nil {
 		return userFailure(e, "add", alias, err)
@@ -63,7 +76,10 @@ func userAdd(ctx context.Context, e *env, alias string) int {
 func userPasswd(ctx context.Context, e *env, alias string) int {
 	// Fail before prompting when the user does not exist.
 	code := withUserStore(ctx, e, "passwd", alias, false, func(st rvpserver.Store) error {
-		return requireUser(ctx, st, alias)
+		if exists, err := userExists(ctx, st, alias); err != nil || !exists {
+			return cmp.Or(err, rvpserver.ErrNoSuchUser)
+		}
+		return nil
 	})
 	if code != exitOK {
 		return code
@@ -106,37 +122,19 @@ func userList(ctx context.Context, e *env) int {
 	})
 }
 
-// requireUser fails with ErrNoSuchUser when alias has no account.
-func requireUser(ctx context.Context, st rvpserver.Store, alias string) error {
+// userExists reports whether alias (matched without regard to case, as
+// the server does) has an account.
+func userExists(ctx context.Context, st rvpserver.Store, alias string) (bool, error) {
 	users, err := rvpserver.ListUsers(ctx, st)
 	if err != nil {
-		return err
+		return false, err
 	}
 	for _, u := range users {
-		if equalFoldASCII(u.Alias, alias) {
-			return nil
+		if strings.EqualFold(u.Alias, alias) {
+			return true, nil
 		}
 	}
-	return rvpserver.ErrNoSuchUser
-}
-
-func equalFoldASCII(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range len(a) {
-		x, y := a[i], b[i]
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if 'A' <= y && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
+	return false, nil
 }
 
 // withUserStore opens the database for one user command, runs fn and
