@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"unicode"
 )
 
 // Exit statuses of rvpd.
@@ -110,6 +111,9 @@ func checkUserFlags(cl *cmdLine, words []string) error {
 	sub := strings.Join(words[:min(2, len(words))], " ")
 	if cl.visited[flagDisplayName] && sub != "user add" {
 		return usagef("-%s is only for user add", flagDisplayName)
+	}
+	if strings.ContainsFunc(cl.displayName, unicode.IsControl) || len(cl.displayName) > 256 {
+		return usagef("-%s: at most 256 bytes without control characters", flagDisplayName)
 	}
 	if cl.visited[flagPasswordFile] && sub != "user add" && sub != "user passwd" {
 		return usagef("-%s is only for user add and user passwd", flagPasswordFile)

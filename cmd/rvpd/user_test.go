@@ -155,6 +155,7 @@ func TestUserUsageErrors(t *testing.T) {
 		{[]string{"user", "del", "a", "b"}, "user del needs exactly one ALIAS"},
 		{[]string{"user", "list", "x"}, "user list takes no arguments"},
 		{[]string{"user", "del", "a", "-display-name", "A"}, "-display-name is only for user add"},
+		{[]string{"user", "add", "a", "-display-name", "A\nB"}, "-display-name: at most 256 bytes without control characters"},
 		{[]string{"-password-file", "f", "user", "list"}, "-password-file is only for user add and user passwd"},
 		{[]string{"-password-file", "f"}, "-password-file is only for user add and user passwd"},
 		{[]string{"frob"}, `unknown command "frob"`},
