@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"unicode"
 
 	"rendezvous/internal/rvpwire"
 )
@@ -201,3 +202,19 @@ func okReply() *reply { return &reply{code: http.StatusOK} }
 
 // badRequest is a 400 with a reason.
 func badRequest(reason string) error { return rvpwire.Status(http.StatusBadRequest, reason) }
+
+// validName reports whether local can be written back as an element name
+// (an XML NCName). Names read from requests are echoed (state tokens,
+// unknown properties), so they are checked first.
+func validName(local string) bool {
+	if local == "" {
+		return false
+	}
+	for i, r := range local {
+		letter := unicode.IsLetter(r) || r == '_'
+		if i == 0 && !letter || !letter && !unicode.IsDigit(r) && r != '-' && r != '.' {
+			return false
+		}
+	}
+	return true
+}

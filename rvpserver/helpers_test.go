@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -250,3 +252,7 @@ func imHeaders() map[string]string {
 }
 
 func stringsReader(s string) io.Reader { return strings.NewReader(s) }
+
+func newDigestClient(user, pw string) (*digest.Client, error) { return digest.NewClient(user, pw) }
+
+func readTestdata(name string) ([]byte, error) { return os.ReadFile(filepath.Join("testdata", name)) }

@@ -74,6 +74,11 @@ func (s *Server) handlePropfind(rq *request) (*reply, error) {
 		if pf, err = rvpwire.ParsePropFind(root); err != nil {
 			return nil, err
 		}
+		for _, n := range pf.Names {
+			if !validName(n.Local) {
+				return nil, badRequest("bad property name")
+			}
+		}
 	}
 	names := pf.Names
 	if pf.AllProp {

@@ -31,6 +31,9 @@ func (s *Server) handleProppatch(rq *request) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkUpdateNames(pu); err != nil {
+		return nil, err
+	}
 	alias := rq.node.Alias
 	var set []*rvpwire.Element
 	s.mu.Lock()
@@ -135,4 +138,18 @@ func updateProps(acct *accountRecord, p rvpwire.Props) (*accountRecord, []*rvpwi
 	set(&next.MobileState, p.MobileState)
 	set(&next.MobileDescription, p.MobileDescription)
 	return &next, els
+}
+
+// checkUpdateNames refuses state tokens and property names that could not
+// be echoed as XML.
+func checkUpdateNames(pu rvpwire.PropertyUpdate) error {
+	if st := pu.State; st != nil && (!validName(string(st.Value)) || st.Default != "" && !validName(string(st.Default))) {
+		return badRequest("bad state token")
+	}
+	for _, o := range pu.Other {
+		if !validName(o.Name.Local) {
+			return badRequest("bad property name")
+		}
+	}
+	return nil
 }
