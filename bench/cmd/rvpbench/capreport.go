@@ -1,0 +1,79 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"rendezvous/bench/internal/proc"
+	"rendezvous/bench/internal/report"
+)
+
+type capResult struct {
+	n, failed, held, workers int
+	ramp, rest               time.Duration
+	base, after              proc.Stats
+	cpu                      time.Duration
+	baseG, g                 int
+	samples                  []capSample
+}
+
+func capacitySection(r capResult) report.Section {
+	perPoll := float64(r.after.RSS-r.base.RSS) / float64(max(r.held, 1))
+	gPer := float64(r.g-r.baseG) / float64(max(r.held, 1))
+	cpuPct := 100 * float64(r.cpu) / float64(r.rest)
+	summary := report.Table{
+		Cols: []string{"measure", "value"},
+		Rows: [][]string{
+			{"held POLLs (rvpd_polls_held)", fmt.Sprintf("%d of %d (sign-in failures: %d)", r.held, r.n, r.failed)},
+			{"ramp: first sign-in to all held", r.ramp.Round(100 * time.Millisecond).String()},
+			{"rvpd RSS, no clients (accounts loaded)", mib(r.base.RSS)},
+			{"rvpd RSS, all polls held", mib(r.after.RSS)},
+			{"RSS per held poll", fmt.Sprintf("%.1f KiB", perPoll/1024)},
+			{"goroutines, no clients / all held", fmt.Sprintf("%d / %d", r.baseG, r.g)},
+			{"goroutines per held poll", fmt.Sprintf("%.2f", gPer)},
+			{"OS threads, all held", fmt.Sprint(r.after.Threads)},
+			{fmt.Sprintf("CPU at rest (%s, all held)", r.rest), fmt.Sprintf("%.2f%% of one core", cpuPct)},
+		},
+	}
+	ramp := report.Table{Cols: []string{"held polls", "rvpd RSS", "KiB per held poll (from no clients)"}}
+	for _, q := range []float64{0.25, 0.5, 0.75, 1} {
+		s := nearestSample(r.samples, int(q*float64(r.held)))
+		per := "-"
+		if s.held > 0 {
+			per = fmt.Sprintf("%.1f", float64(s.rss-r.base.RSS)/float64(s.held)/1024)
+		}
+		ramp.Rows = append(ramp.Rows, []string{fmt.Sprint(s.held), mib(s.rss), per})
+	}
+	verdict := "meets"
+	if perPoll > 20*1024 {
+		verdict = "misses"
+	}
+	return report.Section{
+		Heading: "3. Held-poll capacity",
+		Text: []string{
+			fmt.Sprintf("A fresh rvpd (separate process) with %d accounts. %d worker processes, each with its own "+
+				"source address (127.0.0.2 and up), sign their share of the users in for polling (one keep-alive "+
+				"connection each, Digest auth) and hold one POLL each with a requested hold of 600 s, re-polling "+
+				"after every answer. RSS and CPU come from /proc/<rvpd>/status and /stat. Goroutines come from the Go "+
+				"runtime's own dump: rvpd runs with GOTRACEBACK=all and gets SIGQUIT at the end (and once more in a "+
+				"separate rvpd on the same database with no clients, for the baseline). The rest window sees no POLL "+
+				"answered: with 600 s holds, each client costs one POLL cycle per 10 minutes, %.0f cycles per second "+
+				"for %d clients, whose CPU the push figure prices per request.", r.n, r.workers, float64(r.held)/600, r.held),
+			fmt.Sprintf("Goal: at most 20 KiB per held poll; this run %s it (%.1f KiB).", verdict, perPoll/1024),
+		},
+		Tables: []report.Table{summary, ramp},
+	}
+}
+
+// nearestSample returns the first sample with at least held polls.
+func nearestSample(ss []capSample, held int) capSample {
+	for _, s := range ss {
+		if s.held >= held {
+			return s
+		}
+	}
+	if len(ss) > 0 {
+		return ss[len(ss)-1]
+	}
+	return capSample{}
+}

@@ -1,0 +1,107 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// Table is one result table. Rows hold already formatted cells.
+type Table struct {
+	Cols []string
+	Rows [][]string
+}
+
+// Section is one figure: a heading, prose (what was measured, how, and how
+// it compares with the goal) and its tables.
+type Section struct {
+	Heading string
+	Text    []string // paragraphs
+	Tables  []Table
+}
+
+// Doc is one complete run.
+type Doc struct {
+	Command  string
+	Started  time.Time
+	Elapsed  time.Duration
+	Machine  Machine
+	Preamble []string
+	Sections []Section
+}
+
+// WriteMarkdown writes the run as docs/BENCHMARKS.md.
+func WriteMarkdown(w io.Writer, d *Doc) error {
+	var b strings.Builder
+	b.WriteString("# Benchmarks\n\n")
+	b.WriteString("Every figure below comes from one run of the command below on the machine below; nothing\n")
+	b.WriteString("is edited by hand. Run it again to reproduce (it takes about 15 minutes and uses loopback\n")
+	b.WriteString("only).\n\n")
+	fmt.Fprintf(&b, "Command: `%s`\n\n", d.Command)
+	fmt.Fprintf(&b, "Run: %s, %s\n\n", d.Started.UTC().Format("2006-01-02 15:04 MST"), d.Elapsed.Round(time.Second))
+	b.WriteString("Machine:\n\n")
+	for _, l := range d.Machine.Lines() {
+		fmt.Fprintf(&b, "- %s\n", l)
+	}
+	b.WriteString("\n")
+	for _, p := range d.Preamble {
+		b.WriteString(p + "\n\n")
+	}
+	for _, s := range d.Sections {
+		fmt.Fprintf(&b, "## %s\n\n", s.Heading)
+		for _, p := range s.Text {
+			b.WriteString(p + "\n\n")
+		}
+		for _, t := range s.Tables {
+			writeMDTable(&b, t)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeMDTable(b *strings.Builder, t Table) {
+	b.WriteString("| " + strings.Join(t.Cols, " | ") + " |\n")
+	b.WriteString("|" + strings.Repeat(" --- |", len(t.Cols)) + "\n")
+	for _, r := range t.Rows {
+		b.WriteString("| " + strings.Join(r, " | ") + " |\n")
+	}
+	b.WriteString("\n")
+}
+
+// WriteText prints one section as aligned columns for the terminal.
+func WriteText(w io.Writer, s Section) {
+	fmt.Fprintf(w, "\n== %s ==\n", s.Heading)
+	for _, t := range s.Tables {
+		width := make([]int, len(t.Cols))
+		for i, c := range t.Cols {
+			width[i] = len(c)
+		}
+		for _, r := range t.Rows {
+			for i, c := range r {
+				if i < len(width) {
+					width[i] = max(width[i], len(c))
+				}
+			}
+		}
+		printRow(w, t.Cols, width)
+		for _, r := range t.Rows {
+			printRow(w, r, width)
+		}
+		fmt.Fprintln(w)
+	}
+	for _, p := range s.Text {
+		fmt.Fprintf(w, "%s\n", p)
+	}
+}
+
+func printRow(w io.Writer, cells []string, width []int) {
+	var b strings.Builder
+	for i, c := range cells {
+		if i < len(width) {
+			fmt.Fprintf(&b, "%-*s  ", width[i], c)
+		}
+	}
+	fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+}
