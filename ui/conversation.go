@@ -118,6 +118,17 @@ func (w *ConversationWindow) Active() bool { return w.active }
 // Peers returns everyone else in the conversation.
 func (w *ConversationWindow) Peers() []Contact { return append([]Contact(nil), w.peers...) }
 
+// Messages returns the messages the transcript shows, oldest first.
+func (w *ConversationWindow) Messages() []Message {
+	var out []Message
+	for _, e := range w.transcript.entries {
+		if e.msg.From != "" {
+			out = append(out, e.msg)
+		}
+	}
+	return out
+}
+
 // Close closes the window; the conversation is left as when the user closes
 // it.
 func (w *ConversationWindow) Close() { w.win.Close() }

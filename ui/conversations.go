@@ -83,6 +83,15 @@ func (cs *Conversations) Window(id string) (*ConversationWindow, bool) {
 	return w, ok
 }
 
+// Windows returns the open conversation windows.
+func (cs *Conversations) Windows() []*ConversationWindow {
+	out := make([]*ConversationWindow, 0, len(cs.open))
+	for _, w := range cs.open {
+		out = append(out, w)
+	}
+	return out
+}
+
 // ShowUnread brings every window with unread messages to the front.
 func (cs *Conversations) ShowUnread() {
 	for w := range cs.unread {

@@ -43,7 +43,7 @@ var (
 
 func dotIcon(name, fill string) fyne.Resource {
 	svg := fmt.Sprintf(`<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 16 16">`+
-		`<circle cx="8" cy="8" r="6" fill="%s" stroke="#00000040" stroke-width="1"/></svg>`, fill)
+		`<circle cx="8" cy="8" r="6" fill="%s" stroke="#000000" stroke-opacity="0.25" stroke-width="1"/></svg>`, fill)
 	return fyne.NewStaticResource("status-"+name+".svg", []byte(svg))
 }
 
