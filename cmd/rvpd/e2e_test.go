@@ -88,6 +88,9 @@ func startDaemon(t *testing.T, dataDir string, extra ...string) *daemon {
 	t.Cleanup(func() {
 		d.cmd.Process.Kill()
 		<-d.done
+		if strings.Contains(d.stderr.String(), "WARNING: DATA RACE") {
+			t.Error("the race detector reported a data race in rvpd")
+		}
 		if t.Failed() {
 			t.Logf("rvpd stderr:\n%s", d.stderr)
 		}
