@@ -153,8 +153,17 @@ func (cs *Conversations) newWindow(id string, peer Contact, svc ConversationServ
 	}
 	w = NewConversationWindow(cs.app, opts)
 	cs.open[id] = w
+	if p, ok := svc.(participantLister); ok { // a group someone else started
+		for _, name := range p.Participants() {
+			w.applyJoined(cs.contact(name, Contact{}))
+		}
+	}
 	return w
 }
+
+// participantLister is implemented by services that know everyone in the
+// conversation (the engine's); windows then list them all from the start.
+type participantLister interface{ Participants() []string }
 
 func (cs *Conversations) setUnread(w *ConversationWindow, n int) {
 	if n == 0 {

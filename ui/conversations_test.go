@@ -87,3 +87,23 @@ func TestTypingForUnknownConversationOpensNothing(t *testing.T) {
 		t.Fatal("closed window still routed")
 	}
 }
+
+// groupConversation is a service that knows its participants.
+type groupConversation struct {
+	fakeConversation
+	names []string
+}
+
+func (g *groupConversation) Participants() []string { return g.names }
+
+func TestJoinedGroupListsEveryone(t *testing.T) {
+	d := newTestDesk(t)
+	d.opts.Join = func(string, Contact) ConversationService {
+		return &groupConversation{names: []string{bob.SignInName, carol.SignInName}}
+	}
+	d.MessageReceived("{G}", Message{From: bob.SignInName, Text: "welcome"})
+	w, ok := d.Window("{G}")
+	if !ok || len(w.Peers()) != 2 || w.Window().Title() != "Conversation with Bob, carol@localhost" {
+		t.Fatalf("peers %v title %q", w.Peers(), w.Window().Title())
+	}
+}
