@@ -87,7 +87,7 @@ func DeleteUser(ctx context.Context, st Store, alias string) error {
 	ops := []Op{Del(BucketAccounts, rec.Alias)}
 	err = st.Scan(ctx, BucketSubscriptions, "", func(k string, v []byte) error {
 		var s subRecord
-		if json.Unmarshal(v, &s) == nil && s.Node == rec.Alias {
+		if json.Unmarshal(v, &s) == nil && (s.Node == rec.Alias || s.Owner == rec.Alias) {
 			ops = append(ops, subDeleteOps(s.ID)...)
 		}
 		return nil

@@ -121,9 +121,11 @@ func (s *Server) prepare(r *http.Request) (*request, error) {
 	if r.Method == rvpwire.MethodNotify {
 		limit = MaxNotifyBody
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, limit))
-	if err != nil {
-		return nil, err
+	var body []byte
+	if r.ContentLength != 0 { // a POLL has no body: no buffer for it
+		if body, err = io.ReadAll(http.MaxBytesReader(nil, r.Body, limit)); err != nil {
+			return nil, err
+		}
 	}
 	return &request{r: r, node: node, nodeURL: node.String(), acct: acct, who: who, body: body}, nil
 }

@@ -3,6 +3,7 @@ package rvpserver
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 )
@@ -49,8 +50,8 @@ func (s *Server) SetPassword(ctx context.Context, alias, password string) error 
 }
 
 // DeleteUser removes an account from a running server with its
-// subscriptions (held POLLs get 404), views and poll queues. Watchers
-// subscribed to the account stop receiving anything.
+// subscriptions (those on its node and those it holds elsewhere; held
+// POLLs get 404), views and poll queues.
 func (s *Server) DeleteUser(ctx context.Context, alias string) error {
 	alias = strings.ToLower(alias)
 	s.mu.Lock()
@@ -62,8 +63,10 @@ func (s *Server) DeleteUser(ctx context.Context, alias string) error {
 		return fmt.Errorf("rvpserver: %q: %w", alias, ErrNoSuchUser)
 	}
 	var ws []*commitWait
-	for _, sub := range s.sortedSubsLocked(alias) {
-		ws = append(ws, s.removeSubLocked(sub, 404))
+	for _, sub := range s.subs { // on the node, and the user's own elsewhere
+		if sub.Node == alias || sub.Owner == alias {
+			ws = append(ws, s.removeSubLocked(sub, http.StatusNotFound))
+		}
 	}
 	var ops []Op
 	for _, v := range s.liveViewsLocked(alias) {

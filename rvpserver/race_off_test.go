@@ -1,0 +1,5 @@
+//go:build !race
+
+package rvpserver
+
+const raceEnabled = false
