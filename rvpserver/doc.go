@@ -1,0 +1,83 @@
+// Package rvpserver is the engine of rvpd, an RVP home server (Exchange
+// 2000 Instant Messaging dialect) as specified by PROTOCOL.md, POLLING.md
+// and DECISIONS.md in shared/rvp.
+//
+// Use: New validates Options (no I/O), Start loads the Store and starts the
+// server's goroutines, ServeHTTP serves requests (mount it on an
+// http.Server with MaxHeaderBytes 64 KiB), MetricsHandler serves Prometheus
+// text metrics, Shutdown answers held POLLs and stops everything. Accounts
+// are managed with AddUser/SetPassword/DeleteUser/ListUsers, either on a
+// Store without a server (rvpd user ...) or as methods of a running Server.
+//
+// Identity: an account is an alias; the same alias in every served domain
+// (and through every HostName) is the same account, and principal URLs in
+// answers use the domain the request addressed (HostNames map to
+// Domains[0]). Accounts store Digest HA1 values only, never a password.
+//
+// Durability: every change a client is told about is written to the Store
+// before the answer goes out (write-through). Writes are grouped: one
+// goroutine applies everything pending in one transaction, in the order
+// the changes were made in memory, so concurrent requests share an fsync.
+// Start loads accounts, subscriptions, presence views, poll queues and
+// counters, and expires at once whatever ran out while the server was down.
+//
+// Behaviour where the contract leaves a choice (status codes in brackets):
+//
+//   - Authentication: every request needs Digest unless its
+//     RVP-From-Principal names a domain this server does not serve (a
+//     foreign request, judged by ACL entries accepting assertion). A local
+//     RVP-From-Principal that is not the authenticated user [403]. Bad or
+//     missing credentials [401] with SHA-256 and MD5 challenges.
+//   - Unknown node, or a node of a domain not served [404], after
+//     authentication. GET, HEAD, POST, PUT, LOCK, UNLOCK, OPTIONS and any
+//     unknown method [501]; COPY, MOVE [405]; no authentication needed.
+//   - SUBSCRIBE pragma/notify on another principal's node needs
+//     subscribe-others [403]; update/propchange with a Call-Back other than
+//     the subscriber's own principal needs subscribe-others [403]. A
+//     Call-Back that is not an http(s) URL (or "poll" for a login) [400].
+//     Renewal or UNSUBSCRIBE of a subscription on another node or unknown
+//     [404]; by someone who is neither its subscriber nor the node's owner
+//     [403]. SUBSCRIPTIONS needs the subscriptions right [403]; without
+//     Notification-Type it lists every type.
+//   - PROPFIND: Depth missing or not 0 [412]; an empty body means allprop;
+//     needs the read right [403]. PROPPATCH of another node [403]; a
+//     property other than state, displayname, email, mobile-state,
+//     mobile-description is answered in a 403 propstat; an unknown or
+//     expired view-id starts a new view (new id in the echo); an expired
+//     lease ends its view (its default value is not kept).
+//   - NOTIFY: needs send-to [403]. Hop count over MaxHopCount [500].
+//     DeepOr: [200] when one login accepted (a callback answered 2xx or a
+//     poll queue took it). Otherwise: no live login [412]; a recipient
+//     client answered 500 ("left the conversation") [500]; only full poll
+//     queues [507]; every callback unreachable [412] ("recipient not
+//     reachable": the same answer the sender gets once the login is
+//     declared dead, so it does not change meaning over time). DeepAnd
+//     needs every login; SingleHop answers once queued or handed to the
+//     delivery workers.
+//   - Dead callbacks: a transport failure, timeout or 404/410 from the
+//     callback counts as a failure, any other answer as life. After
+//     Options.DeadAfter (3) consecutive failures the login is removed; if it
+//     was the principal's last login, its presence views end and watchers
+//     are told offline. Outgoing NOTIFYs are bounded by
+//     Options.MaxDeliveries and Options.CallbackTimeout and never read a
+//     response body.
+//   - Presence notifications to watchers are asynchronous and best effort:
+//     a bounded queue feeds a fixed set of workers; when it is full the
+//     notification is dropped and counted (a watcher refreshes on renewal).
+//   - POLL on a subscription that is not a polling login of the requester
+//     [404]; PollSupport off [501] with a text body, for the login and for
+//     POLL. Bad RVP-Poll-Ack or RVP-Poll-Lifetime [400].
+//   - ACL get needs readacl [403]; ACL set only by the node's owner [403];
+//     a body means set, none means get. The node's owner always has every
+//     right on its own node whatever its ACL says.
+//   - Limits: more than Options.MaxOutstanding requests in progress [503]
+//     with Retry-After: 5 (held POLLs give their place back); bodies over
+//     1 MiB (NOTIFY) or 64 KiB (others) [413]; malformed XML or a missing
+//     required header [400]; a state token or property name that is not an
+//     XML name [400].
+//   - Error answers carry a short text/plain reason; every answer carries
+//     RVP-Notifications-Version: 0.2 and Content-Length.
+//
+// Concurrency: see Server. Logs never contain Authorization values,
+// passwords or message bodies.
+package rvpserver
