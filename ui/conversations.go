@@ -201,7 +201,10 @@ func (cs *Conversations) applyMessage(id string, m Message) {
 	}
 	w.applyJoined(from)
 	w.applyMessage(m)
-	if w.Active() {
+	// A window that just opened counts as unseen: Show gives its entry the
+	// focus before the window manager may (or may not) give it the
+	// keyboard.
+	if ok && w.Active() {
 		return
 	}
 	cs.setUnread(w, cs.unread[w]+1)

@@ -52,12 +52,24 @@ func TestIncomingMessageOpensWindowCountsUnreadAndNotifies(t *testing.T) {
 	if !ok || w.Window().Title() != "Conversation with Bob" {
 		t.Fatal("no window for the new conversation")
 	}
+	if len(d.unread) != 1 || d.unread[0] != 1 || len(d.notices) != 1 || d.notices[0] != "Bob says: hi there alice" {
+		t.Fatalf("a new conversation was not announced: unread %v, notifications %q", d.unread, d.notices)
+	}
+	w.Window().Canvas().Unfocus()
+	w.Show() // the window manager focuses it: the entry gains the focus
+	if d.unread[len(d.unread)-1] != 0 {
+		t.Fatalf("unread not cleared: %v", d.unread)
+	}
+	d.MessageReceived("{GUID-1}", Message{From: bob.SignInName, Text: "while you look"})
+	if len(d.notices) != 1 {
+		t.Fatalf("a message in the focused window raised a notification: %q", d.notices)
+	}
 	w.Window().Canvas().Unfocus() // the user is elsewhere
 	d.MessageReceived("{GUID-1}", Message{From: bob.SignInName, Text: "are you there?"})
-	if len(d.unread) == 0 || d.unread[len(d.unread)-1] != 1 {
+	if d.unread[len(d.unread)-1] != 1 {
 		t.Fatalf("unread reports %v", d.unread)
 	}
-	if len(d.notices) != 1 || d.notices[0] != "Bob says: are you there?" {
+	if len(d.notices) != 2 || d.notices[1] != "Bob says: are you there?" {
 		t.Fatalf("notifications %q", d.notices)
 	}
 	w.Show() // focus returns to the entry
