@@ -16,6 +16,7 @@ type committer struct {
 	mu      sync.Mutex
 	pending []Op          // guarded by mu
 	waiters []*commitWait // guarded by mu
+	closed  bool          // guarded by mu: submissions then fail with ErrNotRunning
 	wake    chan struct{} // capacity 1
 	stop    chan struct{} // closed to stop after draining
 	done    chan struct{} // closed when run returns
@@ -31,10 +32,16 @@ func newCommitter(st Store) *committer {
 	return &committer{st: st, wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 }
 
-// submit queues ops; it never blocks on I/O.
+// submit queues ops; it never blocks on I/O. After close it fails at once.
 func (c *committer) submit(ops ...Op) *commitWait {
 	w := &commitWait{done: make(chan struct{})}
 	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		w.err = ErrNotRunning
+		close(w.done)
+		return w
+	}
 	c.pending = append(c.pending, ops...)
 	c.waiters = append(c.waiters, w)
 	c.mu.Unlock()
@@ -86,9 +93,12 @@ func (c *committer) flush() {
 	}
 }
 
-// close flushes what is pending and stops the goroutine; idempotent only
-// through Server.Shutdown's once.
+// close refuses further submissions, flushes what is pending and stops
+// the goroutine; called once, by Server.Shutdown.
 func (c *committer) close() {
+	c.mu.Lock()
+	c.closed = true
+	c.mu.Unlock()
 	close(c.stop)
 	<-c.done
 }

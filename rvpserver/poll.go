@@ -80,7 +80,13 @@ func (s *Server) hold(rq *request, sub *subscription, hp *heldPoll, hold time.Du
 		s.mu.Unlock()
 		return nil, rvpwire.Status(http.StatusNotFound, "subscription gone")
 	}
-	if code == 0 && len(sub.queue.items) > 0 && s.state == stateRunning {
+	if s.state != stateRunning { // shutting down: 204, the dropped count waits for the next answer
+		s.mu.Unlock()
+		h := http.Header{}
+		rvpwire.SetHeader(h, rvpwire.HeaderPollLifetime, seconds(hold))
+		return &reply{code: http.StatusNoContent, header: h}, nil
+	}
+	if code == 0 && len(sub.queue.items) > 0 {
 		rep, w := s.answerLocked(sub, hold)
 		s.mu.Unlock()
 		return rep, waitAll(rq, w)
