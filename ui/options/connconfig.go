@@ -60,7 +60,13 @@ type ConnectionDialog struct {
 // the choice; onSaved (may be nil) runs on the UI goroutine with the saved
 // configuration, which the next sign-in will use.
 func NewConnectionDialog(parent fyne.Window, state ConnectionState, cs ConnectionSettings, onSaved func(Connection)) *ConnectionDialog {
-	d := &ConnectionDialog{parent: parent, cs: cs, state: state, onSaved: onSaved, tasks: newTasks()}
+	return newConnectionDialog(parent, state, cs, onSaved, newTasks())
+}
+
+// newConnectionDialog is NewConnectionDialog saving on the goroutines of t
+// (the Options window's, which cancels them when it closes).
+func newConnectionDialog(parent fyne.Window, state ConnectionState, cs ConnectionSettings, onSaved func(Connection), t *tasks) *ConnectionDialog {
+	d := &ConnectionDialog{parent: parent, cs: cs, state: state, onSaved: onSaved, tasks: t}
 	d.keys = dialogKeys{ok: d.submit, cancel: d.dismiss}
 	d.choice = newModeChoice(state.Mode, &d.keys, func(settings.PollingMode) { d.updateEnabled() })
 	d.period = newKeyEntry(&d.keys)
@@ -117,8 +123,8 @@ func (d *ConnectionDialog) Show() {
 	d.parent.Canvas().Focus(d.choice)
 }
 
-// Wait waits for the dialog's save to finish. Call it off the UI goroutine
-// (tests call it after OK).
+// Wait waits for the dialog's save to finish. Call it off the UI goroutine,
+// or on it only when no save can be running.
 func (d *ConnectionDialog) Wait() { d.tasks.wait() }
 
 func (d *ConnectionDialog) updateEnabled() {
@@ -149,7 +155,6 @@ func (d *ConnectionDialog) close() {
 	if d.detach != nil {
 		d.detach()
 	}
-	d.tasks.stop()
 	d.dlg.Hide()
 }
 

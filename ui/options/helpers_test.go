@@ -9,6 +9,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"rendezvous/settings"
 )
 
 // fakeConnection is a ConnectionSettings in memory.
@@ -45,6 +47,9 @@ func (g gate) wait(ctx context.Context) {
 
 // pass lets one waiting call through.
 func (g gate) pass() { g.ch <- struct{}{} }
+
+// open lets every call through from now on.
+func (g gate) open() { close(g.ch) }
 
 func (f *fakeConnection) LoadConnection(ctx context.Context) (ConnectionState, error) {
 	f.gate.wait(ctx)
@@ -162,4 +167,85 @@ func overlayButton(t *testing.T, c fyne.Canvas, text string) button {
 	}
 	t.Fatalf("no button %q in the dialog", text)
 	return nil
+}
+
+// fakePrivacy is a PrivacySource in memory.
+type fakePrivacy struct {
+	mu       sync.Mutex
+	acl      []ACLEntry
+	watchers []Watcher
+	err      error
+	moves    []ACLEntry
+	gate     gate
+}
+
+func (f *fakePrivacy) Watchers(ctx context.Context) ([]Watcher, error) {
+	f.gate.wait(ctx)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]Watcher(nil), f.watchers...), f.err
+}
+
+func (f *fakePrivacy) ACL(ctx context.Context) ([]ACLEntry, error) {
+	f.gate.wait(ctx)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]ACLEntry(nil), f.acl...), f.err
+}
+
+func (f *fakePrivacy) SetBlocked(ctx context.Context, name string, blocked bool) error {
+	f.gate.wait(ctx)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err != nil {
+		return f.err
+	}
+	f.moves = append(f.moves, ACLEntry{SignInName: name, Blocked: blocked})
+	for i := range f.acl {
+		if f.acl[i].SignInName == name {
+			f.acl[i].Blocked = blocked
+		}
+	}
+	return nil
+}
+
+// fakeNotifications is a NotificationSettings in memory.
+type fakeNotifications struct {
+	mu      sync.Mutex
+	prefs   settings.Notifications
+	saved   []settings.Notifications
+	loadErr error
+	saveErr error
+	gate    gate
+}
+
+func (f *fakeNotifications) LoadNotifications(ctx context.Context) (settings.Notifications, error) {
+	f.gate.wait(ctx)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.prefs, f.loadErr
+}
+
+func (f *fakeNotifications) SaveNotifications(ctx context.Context, n settings.Notifications) error {
+	f.gate.wait(ctx)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.saveErr != nil {
+		return f.saveErr
+	}
+	f.saved = append(f.saved, n)
+	f.prefs = n
+	return nil
+}
+
+func (f *fakeNotifications) saves() []settings.Notifications {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]settings.Notifications(nil), f.saved...)
+}
+
+func (f *fakeConnection) loadsDone() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.loads
 }

@@ -52,7 +52,9 @@ func TestConnectionDialogTabOrderSkipsDisabledFields(t *testing.T) {
 		want func(d *ConnectionDialog) []fyne.Focusable
 	}{
 		{settings.ModeDefault, func(d *ConnectionDialog) []fyne.Focusable { return []fyne.Focusable{d.cancel, d.ok, d.choice} }},
-		{settings.ModePolling, func(d *ConnectionDialog) []fyne.Focusable { return []fyne.Focusable{d.period, d.cancel, d.ok, d.choice} }},
+		{settings.ModePolling, func(d *ConnectionDialog) []fyne.Focusable {
+			return []fyne.Focusable{d.period, d.cancel, d.ok, d.choice}
+		}},
 		{settings.ModeFixedPorts, func(d *ConnectionDialog) []fyne.Focusable {
 			return []fyne.Focusable{d.from, d.to, d.cancel, d.ok, d.choice}
 		}},

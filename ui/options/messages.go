@@ -22,29 +22,33 @@ func userMessage(err error, what string) string {
 	return what + ": " + err.Error()
 }
 
-// messageDialog is a modal message with one OK button that Enter, Escape
-// and Space close, focused when shown.
+// messageDialog is a modal dialog with one button that Enter, Escape and
+// Space activate, focused when shown; the button closes it.
 type messageDialog struct {
 	dlg    *dialog.CustomDialog
-	text   *widget.Label
-	ok     *keyButton
+	button *keyButton
 	keys   dialogKeys
 	detach func()
-	parent fyne.Window
 }
 
 // showMessage shows text in a modal message dialog over parent.
 func showMessage(parent fyne.Window, title, text string) *messageDialog {
-	m := &messageDialog{parent: parent, text: widget.NewLabel(text)}
-	m.text.Wrapping = fyne.TextWrapWord
+	label := widget.NewLabel(text)
+	label.Wrapping = fyne.TextWrapWord
+	return showDialog(parent, title, withMinWidth(label, 360), "OK")
+}
+
+// showDialog shows content in a modal dialog over parent with one button.
+func showDialog(parent fyne.Window, title string, content fyne.CanvasObject, button string) *messageDialog {
+	m := &messageDialog{}
 	m.keys = dialogKeys{ok: m.close, cancel: m.close}
-	m.ok = newKeyButton("OK", &m.keys, m.close)
-	m.ok.Importance = widget.HighImportance
-	m.dlg = dialog.NewCustomWithoutButtons(title, withMinWidth(m.text, 360), parent)
-	m.dlg.SetButtons([]fyne.CanvasObject{m.ok})
+	m.button = newKeyButton(button, &m.keys, m.close)
+	m.button.Importance = widget.HighImportance
+	m.dlg = dialog.NewCustomWithoutButtons(title, content, parent)
+	m.dlg.SetButtons([]fyne.CanvasObject{m.button})
 	m.detach = m.keys.attach(parent.Canvas())
 	m.dlg.Show()
-	parent.Canvas().Focus(m.ok)
+	parent.Canvas().Focus(m.button)
 	return m
 }
 
