@@ -108,9 +108,14 @@ func (s *Server) account(alias string) *accountRecord {
 
 // target resolves the node a request addresses: a path-only or absolute
 // Request-URI, a logical or physical (/instmsg/local/...) URL, on any of
-// this server's names. An unknown node is 404.
+// this server's names. A path-only /instmsg/aliases/ URI reached this server
+// whatever its Host says (an address, a name missing from HostNames), so it
+// addresses Domains[0]. An unknown node is 404.
 func (s *Server) target(r *http.Request) (rvpwire.Node, *accountRecord, error) {
 	n, err := rvpwire.ParseNodeURL(r.RequestURI, r.Host)
+	if err == nil && !s.cfg.serves(n.Domain) && strings.HasPrefix(r.RequestURI, rvpwire.AliasesPath) {
+		n.Domain = s.cfg.domains[0]
+	}
 	if err != nil || !s.cfg.serves(n.Domain) {
 		return n, nil, rvpwire.Status(http.StatusNotFound, "no such node on this server")
 	}
