@@ -7,12 +7,6 @@ import (
 	"rendezvous/bench/internal/report"
 )
 
-func runFanout(ctx context.Context, e *env) (report.Section, error) {
-	return report.Section{}, errors.New("todo")
-}
 func runDesktop(ctx context.Context, e *env) (report.Section, error) {
-	return report.Section{}, errors.New("todo")
-}
-func runIdle(ctx context.Context, e *env) (report.Section, error) {
 	return report.Section{}, errors.New("todo")
 }

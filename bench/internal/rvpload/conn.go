@@ -56,12 +56,20 @@ type Conn struct {
 	br   *bufio.Reader
 	host string
 	buf  []byte
+
+	// Requests counts requests written, 401 retries included.
+	Requests int
 }
+
+// KeepAlive is the TCP keep-alive period of every connection the load
+// client opens: the value of net/http's DefaultTransport, which the client
+// engine (rvpclient) uses.
+const KeepAlive = 30 * time.Second
 
 // Dial connects to addr from the local address local (nil: any) and sends
 // Host: host on every request.
 func Dial(ctx context.Context, addr string, local net.IP, host string) (*Conn, error) {
-	d := &net.Dialer{Timeout: 10 * time.Second}
+	d := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: KeepAlive}
 	if local != nil {
 		d.LocalAddr = &net.TCPAddr{IP: local}
 	}
@@ -117,6 +125,7 @@ func (c *Conn) roundTrip(r *Request, authz string) (*Response, error) {
 	b = append(b, "\r\n\r\n"...)
 	b = append(b, r.Body...)
 	c.buf = b
+	c.Requests++
 	if _, err := c.c.Write(b); err != nil {
 		return nil, fmt.Errorf("rvpload: %s %s: write: %w", r.Method, r.Path, err)
 	}
@@ -138,6 +147,8 @@ type Wire struct {
 	BytesReceived uint64 // payload bytes received (tcpi_bytes_received)
 	SegsOut       uint32 // segments sent, pure ACKs and keep-alive probes included
 	SegsIn        uint32 // segments received, likewise
+	DataSegsOut   uint32 // segments sent that carried payload
+	DataSegsIn    uint32 // segments received that carried payload
 }
 
 // Wire reads TCP_INFO of the connection.
@@ -161,7 +172,7 @@ func (c *Conn) Wire() (Wire, error) {
 		return Wire{}, fmt.Errorf("rvpload: tcp info: %w", gerr)
 	}
 	return Wire{BytesSent: info.Bytes_sent, BytesReceived: info.Bytes_received,
-		SegsOut: info.Segs_out, SegsIn: info.Segs_in}, nil
+		SegsOut: info.Segs_out, SegsIn: info.Segs_in, DataSegsOut: info.Data_segs_out, DataSegsIn: info.Data_segs_in}, nil
 }
 
 // common returns the headers every client request carries.

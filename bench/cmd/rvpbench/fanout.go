@@ -1,0 +1,215 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"sync"
+	"time"
+
+	"rendezvous/bench/internal/report"
+	"rendezvous/bench/internal/rvpd"
+	"rendezvous/bench/internal/rvpload"
+	"rendezvous/bench/internal/stats"
+	"rendezvous/internal/digest"
+	"rendezvous/internal/rvpwire"
+)
+
+// fanTracker follows one presence change to every watcher. Safe for
+// concurrent use by the watchers' poll goroutines.
+type fanTracker struct {
+	mu      sync.Mutex
+	want    rvpwire.State
+	start   time.Time
+	arrived []time.Duration // one per watcher that has it, in arrival order
+	seen    map[int]bool
+	n       int
+	done    chan struct{}
+}
+
+func (t *fanTracker) begin(st rvpwire.State, n int) <-chan struct{} {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.want, t.start, t.arrived, t.seen, t.n = st, time.Now(), nil, map[int]bool{}, n
+	t.done = make(chan struct{})
+	return t.done
+}
+
+func (t *fanTracker) note(watcher int, n rvpwire.Notification, err error) {
+	if err != nil || n.Update == nil || n.Update.State == nil {
+		return
+	}
+	now := time.Now()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.done == nil || n.Update.State.Value != t.want || t.seen[watcher] {
+		return
+	}
+	t.seen[watcher] = true
+	t.arrived = append(t.arrived, now.Sub(t.start))
+	if len(t.arrived) == t.n {
+		close(t.done)
+	}
+}
+
+func (t *fanTracker) result() []time.Duration {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return slices.Clone(t.arrived)
+}
+
+// fanRound is one presence change: when the last watcher had it, and how
+// many had it at all.
+type fanRound struct {
+	last, median time.Duration
+	got          int
+}
+
+func fanoutSettings(e *env) ([]int, int) {
+	if e.quick {
+		return []int{10, 100}, 5
+	}
+	return []int{10, 100, 1000}, 20
+}
+
+func runFanout(ctx context.Context, e *env) (report.Section, error) {
+	sizes, rounds := fanoutSettings(e)
+	t := report.Table{Cols: []string{"watchers", "changes", "last watcher p50", "last watcher worst",
+		"any watcher p50", "any watcher p99", "missed"}}
+	for _, w := range sizes {
+		e.logf("fanout: %d watchers", w)
+		rs, all, err := fanout(ctx, e, w, rounds)
+		if err != nil {
+			return report.Section{}, fmt.Errorf("%d watchers: %w", w, err)
+		}
+		last := stats.New(len(rs))
+		missed := 0
+		for _, r := range rs {
+			last.Add(r.last)
+			missed += w - r.got
+		}
+		ls, as := last.Summary(), all.Summary()
+		t.Rows = append(t.Rows, []string{fmt.Sprint(w), fmt.Sprint(len(rs)), stats.Ms(ls.P50), stats.Ms(ls.Max),
+			stats.Ms(as.P50), stats.Ms(as.P99), fmt.Sprint(missed)})
+	}
+	return report.Section{
+		Heading: "5. Presence fan-out",
+		Text: []string{
+			fmt.Sprintf("W watchers are signed in to a fresh rvpd for polling (one keep-alive connection each, one POLL "+
+				"held) and subscribed to user `pub`'s presence (update/propchange). `pub` then changes its state "+
+				"%d times (PROPPATCH with its view id, one change at a time; the next starts when every watcher has "+
+				"the previous one, or after 10 s). Time runs from just before the PROPPATCH is written to the moment a "+
+				"watcher has decoded the propnotification from its poll answer. \"last watcher\" is the time until the "+
+				"last of the W has it, per change; \"any watcher\" pools every watcher's arrival.", rounds),
+			"Goal: 1000-watcher fan-out under 50 ms (last watcher).",
+		},
+		Tables: []report.Table{t},
+	}, nil
+}
+
+// fanout measures rounds presence changes of "pub" to w polling watchers.
+func fanout(ctx context.Context, e *env, w, rounds int) ([]fanRound, *stats.Samples, error) {
+	dir := filepath.Join(e.work, fmt.Sprintf("fanout-%d", w))
+	aliases := rvpd.Aliases("w", w)
+	if err := rvpd.Seed(ctx, dir, append(aliases, "pub")); err != nil {
+		return nil, nil, err
+	}
+	in, err := rvpd.Start(ctx, rvpd.Config{Bin: e.rvpdBin, DataDir: dir, Log: e.logs})
+	if err != nil {
+		return nil, nil, err
+	}
+	defer in.Stop(15 * time.Second)
+	tr := &fanTracker{}
+	stop, err := startWatchers(ctx, in, aliases, tr)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer stop()
+	c, err := rvpload.Dial(ctx, in.Addr, nil, in.Addr)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer c.Close()
+	auth, _ := digest.NewClient("pub", rvpd.Password("pub"))
+	states := []rvpwire.State{rvpwire.StateOnline, rvpwire.StateBusy, rvpwire.StateAway}
+	var view string
+	all := stats.New(w * (rounds + 1))
+	var out []fanRound
+	for i := range rounds + 1 { // round 0 is the warm-up (offline to online)
+		st := states[i%len(states)]
+		done := tr.begin(st, w)
+		if view, err = rvpload.SetState(c, auth, rvpd.Domain, "pub", st, view); err != nil {
+			return nil, nil, err
+		}
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+		case <-ctx.Done():
+			return nil, nil, ctx.Err()
+		}
+		arr := tr.result()
+		if i == 0 || len(arr) == 0 {
+			continue
+		}
+		for _, d := range arr {
+			all.Add(d)
+		}
+		sorted := slices.Sorted(slices.Values(arr))
+		out = append(out, fanRound{last: sorted[len(sorted)-1], median: sorted[len(sorted)/2], got: len(arr)})
+	}
+	return out, all, nil
+}
+
+// startWatchers signs each alias in for polling, subscribes it to pub's
+// presence and keeps a POLL held; it returns once rvpd holds them all.
+func startWatchers(ctx context.Context, in *rvpd.Instance, aliases []string, tr *fanTracker) (func(), error) {
+	ctx, cancel := context.WithCancel(ctx)
+	var (
+		mu    sync.Mutex
+		conns []*rvpload.Conn
+		wg    sync.WaitGroup
+	)
+	stop := func() {
+		cancel()
+		mu.Lock()
+		for _, c := range conns {
+			c.Close()
+		}
+		mu.Unlock()
+		wg.Wait()
+	}
+	idx := make(map[string]int, len(aliases))
+	for i, a := range aliases {
+		idx[a] = i
+	}
+	err := signInAll(ctx, aliases, func(a string) error {
+		l, err := signInPoll(ctx, in.Addr, nil, a)
+		if err != nil {
+			return err
+		}
+		mu.Lock()
+		conns = append(conns, l.Conn)
+		mu.Unlock()
+		if err := l.Watch("pub"); err != nil {
+			return err
+		}
+		wg.Go(func() {
+			pollForever(ctx, l, 600, func(r rvpload.PollResult) {
+				for _, p := range r.Parts {
+					n, err := rvpload.DecodePart(p)
+					tr.note(idx[a], n, err)
+				}
+			})
+		})
+		return nil
+	})
+	if err == nil {
+		err = waitHeld(ctx, in, len(aliases), time.Minute)
+	}
+	if err != nil {
+		stop()
+		return nil, err
+	}
+	return stop, nil
+}
