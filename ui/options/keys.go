@@ -14,16 +14,20 @@ type dialogKeys struct {
 	ok, cancel func()
 }
 
-// handle acts on Enter and Escape and reports whether it did.
+// handle acts on Enter and Escape and reports whether it did; a nil ok or
+// cancel ignores its key.
 func (k *dialogKeys) handle(ev *fyne.KeyEvent) bool {
+	var act func()
 	switch ev.Name {
 	case fyne.KeyEscape:
-		k.cancel()
+		act = k.cancel
 	case fyne.KeyReturn, fyne.KeyEnter:
-		k.ok()
-	default:
+		act = k.ok
+	}
+	if act == nil {
 		return false
 	}
+	act()
 	return true
 }
 
@@ -56,7 +60,7 @@ func newKeyEntry(keys *dialogKeys) *keyEntry {
 
 // TypedKey implements fyne.Focusable.
 func (e *keyEntry) TypedKey(ev *fyne.KeyEvent) {
-	if ev.Name == fyne.KeyEscape {
+	if ev.Name == fyne.KeyEscape && e.keys.cancel != nil {
 		e.keys.cancel()
 		return
 	}
@@ -81,7 +85,9 @@ func newKeyButton(label string, keys *dialogKeys, tapped func()) *keyButton {
 func (b *keyButton) TypedKey(ev *fyne.KeyEvent) {
 	switch ev.Name {
 	case fyne.KeyEscape:
-		b.keys.cancel()
+		if b.keys.cancel != nil {
+			b.keys.cancel()
+		}
 	case fyne.KeyReturn, fyne.KeyEnter:
 		if !b.Disabled() && b.OnTapped != nil {
 			b.OnTapped()

@@ -1,6 +1,7 @@
 package options
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -78,15 +79,33 @@ func TestNotificationsPersistThroughSettings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := notificationsWindow(t, ProfileSettings{Profile: prof}, gate{})
+	ns := gatedNotifications{NotificationSettings: ProfileSettings{Profile: prof}, gate: newGate()}
+	w := notificationsWindow(t, ns, ns.gate)
 	if !w.notif.onMsg.Checked || !w.notif.sound.Checked {
 		t.Fatal("defaults not shown")
 	}
 	test.Tap(w.notif.sound)
+	ns.gate.pass()
 	w.Wait()
 	got := reopen(t, base).Notifications()
 	want := settings.Notifications{NotifyOnMessage: true, NotifyOnContactOnline: true, PlaySound: false}
 	if got != want {
 		t.Errorf("stored %+v, want %+v", got, want)
 	}
+}
+
+// gatedNotifications holds a real NotificationSettings' saves at a gate.
+type gatedNotifications struct {
+	NotificationSettings
+	gate gate
+}
+
+func (g gatedNotifications) LoadNotifications(ctx context.Context) (settings.Notifications, error) {
+	g.gate.wait(ctx)
+	return g.NotificationSettings.LoadNotifications(ctx)
+}
+
+func (g gatedNotifications) SaveNotifications(ctx context.Context, n settings.Notifications) error {
+	g.gate.wait(ctx)
+	return g.NotificationSettings.SaveNotifications(ctx, n)
 }
