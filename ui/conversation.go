@@ -172,7 +172,10 @@ func (w *ConversationWindow) refreshPeers() {
 	names := make([]string, len(w.peers))
 	for i, p := range w.peers {
 		names[i] = p.Name()
-		parts[i] = p.Name() + " <" + p.SignInName + "> (" + p.State.Label() + ")"
+		parts[i] = p.Name() + " <" + p.SignInName + ">"
+		if p.State != "" { // unknown for someone not on the contact list
+			parts[i] += " (" + p.State.Label() + ")"
+		}
 	}
 	w.to.SetText("To: " + strings.Join(parts, ", "))
 	w.win.SetTitle(ConversationTitle(strings.Join(names, ", ")))
