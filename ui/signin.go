@@ -165,7 +165,7 @@ func (w *SignInWindow) build() fyne.CanvasObject {
 		widget.NewLabel("Server"), w.server,
 	)
 	body := container.NewVBox(
-		container.NewCenter(widget.NewIcon(w.opts.Icons.App)), title, fields,
+		container.NewCenter(container.NewGridWrap(fyne.NewSize(64, 64), widget.NewIcon(w.opts.Icons.App))), title, fields,
 		w.remember, w.auto, w.errText, w.progress, w.status,
 		container.NewBorder(nil, nil, nil, w.cancel, w.submit),
 	)
