@@ -1,0 +1,376 @@
+package interop
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"rendezvous/rvpclient"
+)
+
+// The scenario's accounts. librvp signs in with Digest as AUTHDOMAIN\alias,
+// so rvpd is told to store credentials for that prefix.
+const (
+	domain     = "example.com"
+	authDomain = "EXAMPLE"
+	alice      = "alice@" + domain
+	bob        = "bob@" + domain
+	password   = "pw-interop-1"
+	prplRVP    = "prpl-rvp"
+	finchUI    = "gnt-purple"
+)
+
+// step bounds each wait of the scenario.
+const step = 20 * time.Second
+
+// scenario holds one run: rvpd, alice on rvpclient, bob on finch+librvp.
+type scenario struct {
+	t       *testing.T
+	ctx     context.Context
+	dir     string
+	alice   *rvpclient.Client
+	events  *eventLog[rvpclient.Event] // alice's
+	purple  purple
+	signals *eventLog[signal] // bob's libpurple
+	account int               // bob's PurpleAccount id
+}
+
+// TestLibrvpFinch signs bob in with librvp 0.9.7 (in finch) and alice with
+// rvpclient, both on rvpd, and checks presence both ways, typing, messages
+// both ways and sign-out.
+func TestLibrvpFinch(t *testing.T) {
+	skipUnlessRunnable(t)
+	if !inNamespace() {
+		runInNamespace(t, "TestLibrvpFinch")
+		return
+	}
+	s := newScenario(t)
+	s.bobSignsIn()
+	s.presenceSeenBothWays()
+	cv := s.aliceTypesAndWrites()
+	s.bobReplies(cv)
+	s.bobChangesStatus()
+	s.aliceChangesStatus()
+	s.bobSignsOut(cv)
+}
+
+// newScenario starts rvpd, signs alice in and starts finch with bob's
+// account (auto-login) on a private D-Bus.
+func newScenario(t *testing.T) *scenario {
+	dir := artifactDir(t)
+	isolateNetwork(t, t.TempDir())
+	bin := os.Getenv(envRVPD)
+	data := filepath.Join(t.TempDir(), "data")
+	rvpdUser(t, bin, data, "alice", "Alice Example", password)
+	rvpdUser(t, bin, data, "bob", "Bob Builder", password)
+	startRVPD(t, bin, data, "127.0.0.1:8080", filepath.Join(dir, "rvpd.log"))
+	startWireRelay(t, "127.0.0.1:80", "127.0.0.1:8080", filepath.Join(dir, "wire.log"), 25*time.Millisecond)
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("logs: %s/{wire.log,librvp-debug.log,rvpd.log,finch-screen.raw}", dir)
+			t.Logf("librvp trace (tail):\n%s", tail(filepath.Join(dir, "librvp-debug.log"), 80, isRVPLine))
+		}
+	})
+
+	s := &scenario{t: t, ctx: t.Context(), dir: dir, events: newEventLog[rvpclient.Event]()}
+	s.alice = rvpclient.New(&rvpclient.Options{
+		CallbackHost: "127.0.0.1",
+		Handler:      rvpclient.HandlerFunc(s.events.add),
+	})
+	t.Cleanup(func() { _ = s.alice.Close() })
+	if err := s.alice.SignIn(s.ctx, rvpclient.Account{SignInName: alice, Password: password}); err != nil {
+		t.Fatalf("alice (rvpclient) sign-in: %v", err)
+	}
+	c, err := s.alice.AddContact(s.ctx, bob)
+	if err != nil {
+		t.Fatalf("alice adds bob: %v", err)
+	}
+	if c.State != rvpclient.StateOffline {
+		t.Fatalf("bob before finch starts: state %q, want offline", c.State)
+	}
+
+	bus := startBus(t, t.TempDir())
+	s.purple = purple{bus: bus}
+	s.signals = monitorSignals(t, bus)
+	cfg := writePurpleConfig(t)
+	home := t.TempDir()
+	startFinch(t, cfg, home, bus, filepath.Join(dir, "librvp-debug.log"), filepath.Join(dir, "finch-screen.raw"),
+		func(ctx context.Context) error { _, err := s.purple.call(ctx, "PurpleCoreQuit"); return err })
+	return s
+}
+
+// bobSignsIn waits for librvp's sign-in (login SUBSCRIBE with Digest
+// EXAMPLE\bob, PROPPATCH online, ...) to complete.
+func (s *scenario) bobSignsIn() {
+	t := s.t
+	sig, err := s.signals.waitFrom(s.ctx, 0, step, "AccountSignedOn from finch", func(g signal) bool {
+		return g.Member == "AccountSignedOn" || g.Member == "AccountConnectionError"
+	})
+	if err != nil {
+		t.Fatalf("bob (librvp) sign-in: %v", err)
+	}
+	if sig.Member != "AccountSignedOn" {
+		t.Fatalf("bob (librvp) sign-in failed: %v", sig.Args)
+	}
+	s.account, err = s.purple.callInt(s.ctx, "PurpleAccountsFind", "string:"+bob, "string:"+prplRVP)
+	if err != nil || s.account == 0 {
+		t.Fatalf("bob's account in finch: %d, %v", s.account, err)
+	}
+	if sig.Args[0] != fmt.Sprint(s.account) {
+		t.Fatalf("AccountSignedOn for account %s, want bob's %d", sig.Args[0], s.account)
+	}
+	t.Logf("bob signed in with librvp (account %d)", s.account)
+}
+
+// presenceSeenBothWays: alice's watch on bob reports online; librvp shows
+// alice (signed in before bob) as online from its SUBSCRIBE's 207 body.
+func (s *scenario) presenceSeenBothWays() {
+	t := s.t
+	s.wantAliceSees(0, rvpclient.StateOnline)
+	buddy, err := s.purple.callInt(s.ctx, "PurpleFindBuddy", i32(s.account), "string:"+alice)
+	if err != nil || buddy == 0 {
+		t.Fatalf("alice on bob's buddy list: %d, %v", buddy, err)
+	}
+	if _, err := s.signals.waitFrom(s.ctx, 0, step, "BuddySignedOn(alice)", func(g signal) bool {
+		return g.Member == "BuddySignedOn" && g.Args[0] == fmt.Sprint(buddy)
+	}); err != nil {
+		t.Fatalf("librvp never showed alice online: %v", err)
+	}
+	s.wantBobSees(rvpclient.StateOnline)
+}
+
+// aliceTypesAndWrites: a typing notification and a message with non-ASCII
+// text from rvpclient reach librvp.
+func (s *scenario) aliceTypesAndWrites() *rvpclient.Conversation {
+	t := s.t
+	cv, err := s.alice.StartConversation(bob)
+	if err != nil {
+		t.Fatalf("alice starts a conversation: %v", err)
+	}
+	from := s.signals.mark()
+	if err := cv.Typing(s.ctx); err != nil {
+		t.Fatalf("alice typing notification: %v", err)
+	}
+	if _, err := s.signals.waitFrom(s.ctx, from, step, "BuddyTyping(alice)", func(g signal) bool {
+		return g.Member == "BuddyTyping" && g.Args[1] == alice
+	}); err != nil {
+		t.Errorf("librvp did not show alice typing: %v", err)
+	}
+	const text = "Hello Bob, this is Alice on rvpclient. Lunch at noon?"
+	from = s.signals.mark()
+	if err := cv.Send(s.ctx, text); err != nil {
+		t.Fatalf("alice sends to bob: %v", err)
+	}
+	got, err := s.signals.waitFrom(s.ctx, from, step, "ReceivedImMsg from alice", func(g signal) bool {
+		return g.Member == "ReceivedImMsg"
+	})
+	if err != nil {
+		t.Fatalf("librvp did not receive alice's message: %v", err)
+	}
+	if got.Args[1] != alice || plainText(got.Args[2]) != text {
+		t.Fatalf("librvp received from %q text %q (raw %q), want from %q text %q",
+			got.Args[1], plainText(got.Args[2]), got.Args[2], alice, text)
+	}
+	t.Logf("librvp received alice's message: %q", got.Args[2])
+	return cv
+}
+
+// bobReplies sends from finch over D-Bus; rvpclient must decode it as a
+// message of the same conversation (librvp reuses the Session-Id).
+func (s *scenario) bobReplies(cv *rvpclient.Conversation) {
+	t := s.t
+	const text = "Hi Alice, Bob here on librvp. Noon is fine!"
+	conv, err := s.purple.callInt(s.ctx, "PurpleConversationNew", i32(purpleConvIM), i32(s.account), "string:"+alice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	im, err := s.purple.callInt(s.ctx, "PurpleConvIm", i32(conv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := s.events.mark()
+	if _, err := s.purple.call(s.ctx, "PurpleConvImSend", i32(im), "string:"+text); err != nil {
+		t.Fatal(err)
+	}
+	ev, err := s.events.waitFrom(s.ctx, from, step, "MessageEvent from bob", func(e rvpclient.Event) bool {
+		_, ok := e.(rvpclient.MessageEvent)
+		return ok
+	})
+	if err != nil {
+		t.Fatalf("alice did not receive bob's reply: %v", err)
+	}
+	m := ev.(rvpclient.MessageEvent)
+	if m.From != bob || m.Text != text {
+		t.Fatalf("alice received from %q text %q, want from %q text %q", m.From, m.Text, bob, text)
+	}
+	if m.SessionID != cv.ID() {
+		t.Errorf("bob's reply has Session-Id %s, alice's conversation is %s", m.SessionID, cv.ID())
+	}
+	t.Logf("alice received bob's reply: %+v", m)
+}
+
+// bobChangesStatus walks librvp through its statuses; alice must see each
+// wire token.
+func (s *scenario) bobChangesStatus() {
+	for _, st := range []rvpclient.State{"away", "busy", "back-soon", "on-phone", "at-lunch", "online"} {
+		from := s.events.mark()
+		if _, err := s.purple.call(s.ctx, "PurpleAccountSetStatusList", i32(s.account), "string:"+string(st), i32(1), i32(0)); err != nil {
+			s.t.Fatal(err)
+		}
+		s.wantAliceSees(from, st)
+	}
+}
+
+// aliceChangesStatus: rvpclient's status changes reach librvp's buddy list.
+func (s *scenario) aliceChangesStatus() {
+	for _, st := range []rvpclient.State{rvpclient.StateAway, rvpclient.StateBusy, rvpclient.StateOnline} {
+		if err := s.alice.SetStatus(s.ctx, st); err != nil {
+			s.t.Fatalf("alice sets %s: %v", st, err)
+		}
+		s.wantBobSees(st)
+	}
+}
+
+// bobSignsOut disables the account in finch: librvp publishes offline;
+// alice sees it and a message to bob is refused as offline.
+func (s *scenario) bobSignsOut(cv *rvpclient.Conversation) {
+	t := s.t
+	from := s.events.mark()
+	if _, err := s.purple.call(s.ctx, "PurpleAccountSetEnabled", i32(s.account), "string:"+finchUI, i32(0)); err != nil {
+		t.Fatal(err)
+	}
+	s.wantAliceSees(from, rvpclient.StateOffline)
+	err := cv.Send(s.ctx, "are you there?")
+	if !rvpclient.IsOffline(err) {
+		t.Fatalf("alice sends to bob after his sign-out: %v, want an offline error", err)
+	}
+}
+
+// wantAliceSees waits for a PresenceEvent of bob with state st at or after
+// event index from.
+func (s *scenario) wantAliceSees(from int, st rvpclient.State) {
+	s.t.Helper()
+	_, err := s.events.waitFrom(s.ctx, from, step, "alice sees bob "+string(st), func(e rvpclient.Event) bool {
+		p, ok := e.(rvpclient.PresenceEvent)
+		return ok && p.Contact == bob && p.State == st
+	})
+	if err != nil {
+		s.t.Fatalf("%v; alice's events: %s", err, describeEvents(s.events, from))
+	}
+}
+
+// wantBobSees waits until librvp's buddy list shows alice with status st.
+// libpurple announces the change as BuddyStatusChanged (or BuddySignedOn);
+// the status itself is then read over D-Bus.
+func (s *scenario) wantBobSees(st rvpclient.State) {
+	s.t.Helper()
+	deadline := time.Now().Add(step)
+	for {
+		from := s.signals.mark()
+		got, err := s.purple.buddyStatus(s.ctx, s.account, alice)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		if got == string(st) {
+			return
+		}
+		left := time.Until(deadline)
+		if left <= 0 {
+			s.t.Fatalf("librvp shows alice as %q, want %q", got, st)
+		}
+		_, _ = s.signals.waitFrom(s.ctx, from, left, "a buddy status change", func(g signal) bool {
+			return strings.HasPrefix(g.Member, "Buddy")
+		})
+	}
+}
+
+func describeEvents(l *eventLog[rvpclient.Event], from int) string {
+	items, _ := l.snapshot()
+	var b strings.Builder
+	for _, e := range items[min(from, len(items)):] {
+		fmt.Fprintf(&b, "\n  %T %+v", e, e)
+	}
+	return b.String()
+}
+
+var htmlTag = regexp.MustCompile(`<[^>]*>`)
+
+// plainText turns libpurple's HTML message text into plain text.
+func plainText(s string) string {
+	s = htmlTag.ReplaceAllString(s, "")
+	r := strings.NewReplacer("&lt;", "<", "&gt;", ">", "&quot;", `"`, "&apos;", "'", "&#39;", "'", "&amp;", "&")
+	return r.Replace(s)
+}
+
+// isRVPLine keeps the librvp lines of the libpurple debug log.
+func isRVPLine(line string) bool {
+	return strings.Contains(line, "rvp") || strings.Contains(line, "parse_") ||
+		strings.Contains(line, "connection:") || strings.Contains(line, "HTTP/1.1")
+}
+
+// tail returns the last n lines of path that keep accepts.
+func tail(path string, n int, keep func(string) bool) string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err.Error()
+	}
+	var lines []string
+	for _, l := range strings.Split(string(data), "\n") {
+		if keep(l) {
+			lines = append(lines, l)
+		}
+	}
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+}
+
+// writePurpleConfig writes a libpurple configuration directory with bob's
+// RVP account (password saved, auto-login on, Digest domain EXAMPLE, the
+// callback host given explicitly because the namespace has no other
+// address) and alice on his buddy list.
+func writePurpleConfig(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	files := map[string]string{
+		"accounts.xml": `<?xml version='1.0' encoding='UTF-8' ?>
+<account version='1.0'>
+ <account>
+  <protocol>` + prplRVP + `</protocol>
+  <name>` + bob + `</name>
+  <password>` + password + `</password>
+  <settings>
+   <setting name='domain' type='string'>` + authDomain + `</setting>
+   <setting name='myhost' type='string'>127.0.0.1</setting>
+   <setting name='timeout' type='int'>10</setting>
+  </settings>
+  <settings ui='` + finchUI + `'>
+   <setting name='auto-login' type='bool'>1</setting>
+  </settings>
+ </account>
+</account>
+`,
+		"blist.xml": `<?xml version='1.0' encoding='UTF-8' ?>
+<purple version='1.0'>
+ <blist>
+  <group name='Buddies'>
+   <contact>
+    <buddy account='` + bob + `' proto='` + prplRVP + `'>
+     <name>` + alice + `</name>
+    </buddy>
+   </contact>
+  </group>
+ </blist>
+</purple>
+`,
+	}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}

@@ -1,0 +1,234 @@
+package interop
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+	"unsafe"
+)
+
+// proc is a child process we started; exited is closed once it ended.
+type proc struct {
+	cmd    *exec.Cmd
+	exited chan struct{}
+	err    error // cmd.Wait's result, valid after exited is closed
+}
+
+// startProc starts cmd and a goroutine that waits for it.
+func startProc(cmd *exec.Cmd) (*proc, error) {
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	p := &proc{cmd: cmd, exited: make(chan struct{})}
+	go func() {
+		p.err = p.cmd.Wait()
+		close(p.exited)
+	}()
+	return p, nil
+}
+
+// stop ends the process: sig, then SIGKILL after grace; it waits for the end.
+func (p *proc) stop(sig syscall.Signal, grace time.Duration) error {
+	select {
+	case <-p.exited:
+		return p.err
+	default:
+	}
+	_ = p.cmd.Process.Signal(sig)
+	select {
+	case <-p.exited:
+		return p.err
+	case <-time.After(grace):
+	}
+	_ = p.cmd.Process.Kill()
+	<-p.exited
+	return p.err
+}
+
+// rvpdUser adds an account with the rvpd user command (before serve).
+func rvpdUser(t *testing.T, bin, dataDir, alias, display, password string) {
+	t.Helper()
+	cmd := exec.CommandContext(t.Context(), bin, "user", "add", alias, "-display-name", display,
+		"-data-dir", dataDir, "-domains", domain, "-digest-prefixes", authDomain)
+	cmd.Stdin = strings.NewReader(password + "\n")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("interop: rvpd user add %s: %v\n%s", alias, err, out)
+	}
+}
+
+// startRVPD runs rvpd serve on addr and returns once it listens. Its log
+// (debug level) goes to logPath. It is stopped with SIGTERM at cleanup.
+func startRVPD(t *testing.T, bin, dataDir, addr, logPath string) {
+	t.Helper()
+	logf, err := os.Create(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "serve", "-listen", addr, "-domains", domain,
+		"-data-dir", dataDir, "-admin-listen", "off", "-log-level", "debug",
+		"-digest-prefixes", authDomain, "-callback-timeout", "5")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := startProc(cmd)
+	if err != nil {
+		t.Fatalf("interop: start rvpd: %v", err)
+	}
+	listening := make(chan struct{})
+	copied := make(chan struct{})
+	go func() {
+		defer close(copied)
+		sc := bufio.NewScanner(stderr)
+		once := false
+		for sc.Scan() {
+			line := sc.Text()
+			fmt.Fprintln(logf, line)
+			if !once && strings.Contains(line, "msg=listening") {
+				once = true
+				close(listening)
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		if err := p.stop(syscall.SIGTERM, 10*time.Second); err != nil {
+			t.Errorf("interop: rvpd did not stop cleanly: %v", err)
+		}
+		<-copied
+		logf.Close()
+	})
+	select {
+	case <-listening:
+	case <-p.exited:
+		t.Fatalf("interop: rvpd exited (%v); see %s", p.err, logPath)
+	case <-time.After(10 * time.Second):
+		t.Fatalf("interop: rvpd did not start listening; see %s", logPath)
+	}
+}
+
+// startBus runs a private D-Bus session daemon and returns its address.
+func startBus(t *testing.T, dir string) string {
+	t.Helper()
+	sock := filepath.Join(dir, "bus")
+	cmd := exec.Command("dbus-daemon", "--session", "--nofork", "--nopidfile",
+		"--address=unix:path="+sock, "--print-address=1")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = io.Discard // "Failed to set fd limit" is harmless here
+	p, err := startProc(cmd)
+	if err != nil {
+		t.Fatalf("interop: start dbus-daemon: %v", err)
+	}
+	t.Cleanup(func() { _ = p.stop(syscall.SIGTERM, 5*time.Second) })
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		t.Fatalf("interop: dbus-daemon address: %v", err)
+	}
+	return strings.TrimSpace(line)
+}
+
+// openPTY returns a new pseudo-terminal pair with a 160x50 window.
+func openPTY() (master, slave *os.File, err error) {
+	master, err = os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	var unlock int32
+	var n uint32
+	ws := struct{ Row, Col, X, Y uint16 }{Row: 50, Col: 160}
+	if err = ioctl(master, syscall.TIOCSPTLCK, unsafe.Pointer(&unlock)); err == nil {
+		err = ioctl(master, syscall.TIOCGPTN, unsafe.Pointer(&n))
+	}
+	if err == nil {
+		slave, err = os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY|syscall.O_CLOEXEC, 0)
+	}
+	if err == nil {
+		err = ioctl(slave, syscall.TIOCSWINSZ, unsafe.Pointer(&ws))
+	}
+	if err != nil {
+		master.Close()
+		if slave != nil {
+			slave.Close()
+		}
+		return nil, nil, fmt.Errorf("interop: pty: %w", err)
+	}
+	return master, slave, nil
+}
+
+func ioctl(f *os.File, req uintptr, arg unsafe.Pointer) error {
+	_, _, e := syscall.Syscall(syscall.SYS_IOCTL, f.Fd(), req, uintptr(arg))
+	if e != 0 {
+		return e
+	}
+	return nil
+}
+
+// startFinch runs finch with libpurple debug output (librvp's protocol trace)
+// on stderr into logPath and the terminal stream into screenPath. quit asks
+// it to leave (over D-Bus) before cleanup falls back to signals.
+func startFinch(t *testing.T, configDir, home, busAddr, logPath, screenPath string, quit func(context.Context) error) *proc {
+	t.Helper()
+	master, slave, err := openPTY()
+	if err != nil {
+		t.Fatal(err)
+	}
+	logf, err := os.Create(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	screen, err := os.Create(screenPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("finch", "-d", "-c", configDir)
+	if trace := os.Getenv(envStrace); trace != "" { // evidence for client-side bugs
+		cmd = exec.Command("strace", "-f", "-tt", "-s", "64", "-o", trace,
+			"finch", "-d", "-c", configDir)
+	}
+	cmd.Env = []string{
+		"PATH=" + os.Getenv("PATH"), "HOME=" + home, "TERM=xterm", "LANG=C.UTF-8",
+		"DBUS_SESSION_BUS_ADDRESS=" + busAddr,
+		// librvp references gtk_events_pending; finch does not link GTK.
+		// readerrno works around librvp's stale-errno bug (testdata/readerrno.c).
+		"LD_PRELOAD=" + libgtkPath + " " + os.Getenv(envShim),
+	}
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, logf
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	p, err := startProc(cmd)
+	if err != nil {
+		t.Fatalf("interop: start finch: %v", err)
+	}
+	slave.Close()
+	drained := make(chan struct{})
+	go func() { // ends with EIO once finch and its pty are gone
+		defer close(drained)
+		_, _ = io.Copy(screen, master)
+	}()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if quit != nil {
+			_ = quit(ctx)
+		}
+		select {
+		case <-p.exited:
+		case <-time.After(5 * time.Second):
+			_ = p.stop(syscall.SIGTERM, 5*time.Second)
+		}
+		master.Close()
+		<-drained
+		screen.Close()
+		logf.Close()
+	})
+	return p
+}
