@@ -29,7 +29,8 @@ type fakeServer struct {
 	creds  map[string]digest.Credentials
 
 	mu       sync.Mutex
-	reqs     []*http.Request // clones, for assertions
+	reqs     []*http.Request // clones of authenticated requests, for assertions
+	refused  int             // requests answered 401
 	nextID   uint64
 	subs     map[uint64]*fakeSub
 	states   map[string]rvpwire.State
@@ -70,7 +71,7 @@ func newFakeServer(t testing.TB, users ...string) *fakeServer {
 	return f
 }
 
-// requests returns the recorded requests with the given method.
+// requests returns the authenticated requests with the given method.
 func (f *fakeServer) requests(method string) []*http.Request {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -93,6 +94,8 @@ func (f *fakeServer) setHook(h func(w http.ResponseWriter, r *http.Request) bool
 func (f *fakeServer) forget() {
 	f.mu.Lock()
 	f.subs = map[uint64]*fakeSub{}
+	close(f.queueSig)
+	f.queueSig = make(chan struct{})
 	f.mu.Unlock()
 }
 
@@ -102,17 +105,23 @@ func (f *fakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		uri = r.URL.RequestURI()
 	}
 	f.mu.Lock()
-	f.reqs = append(f.reqs, r.Clone(context.Background()))
-	hook := f.hook
+	v := f.v
 	f.mu.Unlock()
-	user, err := f.v.Verify(r.Method, uri, r.Header.Get("Authorization"), f.lookup)
+	user, err := v.Verify(r.Method, uri, r.Header.Get("Authorization"), f.lookup)
 	if err != nil {
-		for _, c := range f.v.Challenge(digest.ChallengeStale(err)) {
+		f.mu.Lock()
+		f.refused++
+		f.mu.Unlock()
+		for _, c := range v.Challenge(digest.ChallengeStale(err)) {
 			w.Header().Add("WWW-Authenticate", c)
 		}
 		w.WriteHeader(http.StatusUnauthorized)
 		return
 	}
+	f.mu.Lock()
+	f.reqs = append(f.reqs, r.Clone(context.Background()))
+	hook := f.hook
+	f.mu.Unlock()
 	if hook != nil && hook(w, r) {
 		return
 	}
@@ -350,6 +359,18 @@ type memTransport struct{ h http.Handler }
 
 func (m memTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	rec := httptest.NewRecorder()
+	if r.Body == nil {
+		r.Body = http.NoBody
+	}
+	// A real server sees canonical header keys.
+	r = r.Clone(r.Context())
+	h := http.Header{}
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			h.Add(k, v)
+		}
+	}
+	r.Header = h
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -360,6 +381,9 @@ func (m memTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	case <-r.Context().Done():
 		<-done
 		return nil, r.Context().Err()
+	}
+	if rec.Header().Get("X-Test-Cut") != "" {
+		return nil, io.ErrUnexpectedEOF // the connection broke
 	}
 	return rec.Result(), nil
 }

@@ -37,7 +37,7 @@ type pollState struct {
 // decoder the callback listener uses. A 404 means the server forgot the
 // login: the client signs in again.
 func (c *Client) pollLoop(ctx context.Context, s *session) {
-	ps := &pollState{hold: s.pollHold, granted: s.pollDefault}
+	ps := &pollState{hold: s.pollHold}
 	for ctx.Err() == nil {
 		err := c.pollOnce(ctx, s, ps)
 		if err == nil || ctx.Err() != nil {
@@ -86,14 +86,21 @@ func (c *Client) pollOnce(ctx context.Context, s *session, ps *pollState) error 
 		return fmt.Errorf("rvpclient: poll: %w", err)
 	}
 	ps.cuts = 0
-	ps.bo.reset()
 	if v, err := rvpwire.ParseSeconds(resp.header.Get(rvpwire.HeaderPollLifetime), 1<<31); err == nil && v > 0 {
 		ps.granted = time.Duration(v) * time.Second
 	}
 	c.notePoll(elapsed, resp)
 	if resp.code != http.StatusOK {
-		return nil // 204: the hold elapsed with nothing queued
+		// 204: the hold elapsed with nothing queued. One that comes back at
+		// once (superseded, or a server that does not hold) is backed off,
+		// so a misbehaving server cannot make the loop spin.
+		if elapsed < time.Second {
+			return fmt.Errorf("rvpclient: poll: empty answer after %v (hold %v)", elapsed, ps.hold)
+		}
+		ps.bo.reset()
+		return nil
 	}
+	ps.bo.reset()
 	parts, err := rvpwire.ReadPollAnswer(resp.header.Get("Content-Type"), bytesReader(resp.body), maxPollPart)
 	if err != nil {
 		return fmt.Errorf("rvpclient: poll answer: %w", err)

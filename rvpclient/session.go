@@ -28,7 +28,6 @@ type session struct {
 	callbackURL string // Default/Fixed
 	listener    *callbackListener
 	pollHold    time.Duration // Polling: the hold asked for
-	pollDefault time.Duration // Polling: RVP-Poll-Lifetime granted at login
 
 	kick     chan struct{} // wakes the maintenance loop (capacity 1)
 	selfTest *selfTest     // set before the listener starts; never changes
@@ -144,11 +143,6 @@ func (c *Client) subscribeLogin(ctx context.Context, s *session, acct *account) 
 	id, granted, err := c.grant(resp)
 	if err != nil {
 		return fmt.Errorf("rvpclient: sign in as %s: %w", acct.node.SignInName(), err)
-	}
-	if s.mode == ModePolling {
-		if v, err := rvpwire.ParseSeconds(resp.header.Get(rvpwire.HeaderPollLifetime), 1<<31); err == nil && v > 0 {
-			s.pollDefault = time.Duration(v) * time.Second
-		}
 	}
 	c.mu.Lock()
 	s.loginID, s.loginRenewAt = id, time.Now().Add(renewDelay(granted))
