@@ -7,7 +7,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"rendezvous/settings"
@@ -68,10 +67,11 @@ func NewConnectionDialog(parent fyne.Window, state ConnectionState, cs Connectio
 func newConnectionDialog(parent fyne.Window, state ConnectionState, cs ConnectionSettings, onSaved func(Connection), t *tasks) *ConnectionDialog {
 	d := &ConnectionDialog{parent: parent, cs: cs, state: state, onSaved: onSaved, tasks: t}
 	d.keys = dialogKeys{ok: d.submit, cancel: d.dismiss}
-	d.choice = newModeChoice(state.Mode, &d.keys, func(settings.PollingMode) { d.updateEnabled() })
 	d.period = newKeyEntry(&d.keys)
 	d.from, d.to = newKeyEntry(&d.keys), newKeyEntry(&d.keys)
 	d.fillFields()
+	d.choice = newModeChoice(state.Mode, &d.keys, func(settings.PollingMode) { d.updateEnabled() },
+		[len(modes)]fyne.CanvasObject{nil, d.pollingFields(), d.portsFields()})
 	d.errText = widget.NewLabel("")
 	d.errText.Importance = widget.DangerImportance
 	d.errText.Wrapping = fyne.TextWrapWord
@@ -107,13 +107,24 @@ func (d *ConnectionDialog) content() fyne.CanvasObject {
 		box.Add(d.note)
 	}
 	box.Add(d.choice)
-	box.Add(widget.NewLabel(PollingPeriodPrompt))
-	box.Add(d.period)
-	box.Add(widget.NewLabel(PortsPrompt))
-	box.Add(container.New(layout.NewFormLayout(),
-		widget.NewLabel("From"), d.from, widget.NewLabel("To"), d.to))
 	box.Add(d.errText)
 	return withMinWidth(box, 420)
+}
+
+func (d *ConnectionDialog) pollingFields() fyne.CanvasObject {
+	return container.NewHBox(widget.NewLabel(PollingPeriodPrompt), fixedWidth(d.period, 72))
+}
+
+func (d *ConnectionDialog) portsFields() fyne.CanvasObject {
+	return container.NewVBox(
+		widget.NewLabel(PortsPrompt),
+		container.NewHBox(widget.NewLabel("From"), fixedWidth(d.from, 96), widget.NewLabel("To"), fixedWidth(d.to, 96)),
+	)
+}
+
+// fixedWidth lays e out with the given width and its own height.
+func fixedWidth(e fyne.CanvasObject, width float32) fyne.CanvasObject {
+	return container.NewGridWrap(fyne.NewSize(width, e.MinSize().Height), e)
 }
 
 // Show shows the dialog and focuses the mode choice.

@@ -18,18 +18,23 @@ var modes = [...]settings.PollingMode{settings.ModeDefault, settings.ModePolling
 // modeChoice is the Default / Polling / Fixed Port(s) radio group as one
 // focusable widget, like a native radio group: Tab reaches it once, the
 // arrow keys move the choice, Enter confirms and Escape cancels the dialog.
-// A tap on a row chooses it and focuses the group.
+// A tap on a row chooses it and focuses the group. Each mode's fields
+// (details, may be nil) are shown indented under its row; they follow the
+// group in the Tab order.
 type modeChoice struct {
 	widget.BaseWidget
 	selected  settings.PollingMode
 	focused   bool
 	rows      [len(modes)]*modeRow
+	details   [len(modes)]fyne.CanvasObject
 	keys      *dialogKeys
 	onChanged func(settings.PollingMode)
 }
 
-func newModeChoice(selected settings.PollingMode, keys *dialogKeys, onChanged func(settings.PollingMode)) *modeChoice {
-	m := &modeChoice{selected: selected, keys: keys, onChanged: onChanged}
+func newModeChoice(selected settings.PollingMode, keys *dialogKeys, onChanged func(settings.PollingMode),
+	details [len(modes)]fyne.CanvasObject,
+) *modeChoice {
+	m := &modeChoice{selected: selected, keys: keys, onChanged: onChanged, details: details}
 	for i, mode := range modes {
 		m.rows[i] = newModeRow(mode.String(), func() { m.tapped(mode) })
 	}
@@ -89,11 +94,16 @@ func (m *modeChoice) update() {
 
 // CreateRenderer implements fyne.Widget.
 func (m *modeChoice) CreateRenderer() fyne.WidgetRenderer {
-	objs := make([]fyne.CanvasObject, len(m.rows))
+	box := container.NewVBox()
 	for i, r := range m.rows {
-		objs[i] = r
+		box.Add(r)
+		if m.details[i] != nil {
+			indent := canvas.NewRectangle(color.Transparent)
+			indent.SetMinSize(fyne.NewSize(theme.IconInlineSize()+2*theme.Padding(), 0))
+			box.Add(container.NewBorder(nil, nil, indent, nil, m.details[i]))
+		}
 	}
-	return widget.NewSimpleRenderer(container.NewVBox(objs...))
+	return widget.NewSimpleRenderer(box)
 }
 
 // modeRow is one radio button of a modeChoice; it is tappable but not
@@ -113,6 +123,7 @@ func newModeRow(text string, onTapped func()) *modeRow {
 		bg: canvas.NewRectangle(color.Transparent), onTapped: onTapped,
 	}
 	r.bg.CornerRadius = theme.InputRadiusSize()
+	r.bg.StrokeWidth = 2
 	r.ExtendBaseWidget(r)
 	return r
 }
@@ -124,9 +135,9 @@ func (r *modeRow) set(checked, focused bool) {
 	} else {
 		r.icon.SetResource(theme.RadioButtonIcon())
 	}
-	r.bg.FillColor = color.Transparent
+	r.bg.StrokeColor = color.Transparent
 	if focused {
-		r.bg.FillColor = theme.Color(theme.ColorNameFocus)
+		r.bg.StrokeColor = theme.Color(theme.ColorNameFocus)
 	}
 	r.bg.Refresh()
 }

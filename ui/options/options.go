@@ -77,12 +77,14 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 func (w *Window) accountsContent() fyne.CanvasObject {
 	prompt := widget.NewLabel(AdvancedPrompt)
 	prompt.Wrapping = fyne.TextWrapWord
-	return container.NewVBox(
-		widget.NewLabelWithStyle("Signed in as "+w.deps.SignInName, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		widget.NewSeparator(),
-		prompt,
-		container.NewHBox(w.advanced),
-	)
+	box := container.NewVBox()
+	if w.deps.SignInName != "" {
+		box.Add(widget.NewLabelWithStyle("Account: "+w.deps.SignInName, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		box.Add(widget.NewSeparator())
+	}
+	box.Add(prompt)
+	box.Add(container.NewHBox(w.advanced))
+	return box
 }
 
 // Show shows the window (bringing it to the front if shown) and loads the

@@ -96,13 +96,13 @@ func (p *privacyTab) newList(names *[]string, sel *int) *widget.List {
 }
 
 func (p *privacyTab) content() fyne.CanvasObject {
-	lists := container.NewGridWithColumns(3,
+	lists := container.NewGridWithColumns(2,
 		container.NewBorder(widget.NewLabel(AllowListTitle), nil, nil, nil, p.allowList),
-		container.NewVBox(layout.NewSpacer(), p.blockBtn, p.allowBtn, layout.NewSpacer()),
 		container.NewBorder(widget.NewLabel(BlockListTitle), nil, nil, nil, p.blockList),
 	)
+	moves := container.NewHBox(layout.NewSpacer(), p.blockBtn, p.allowBtn, layout.NewSpacer())
 	watchers := container.NewHBox(widget.NewLabel(WatchersPrompt), p.viewBtn)
-	return container.NewBorder(watchers, p.status, nil, nil, lists)
+	return container.NewBorder(watchers, container.NewVBox(moves, p.status), nil, nil, lists)
 }
 
 func (p *privacyTab) updateButtons() {
