@@ -114,3 +114,38 @@ func (it *contactItem) TappedSecondary(e *fyne.PointEvent) {
 	menu := it.owner.contextMenu(c)
 	widget.ShowPopUpMenuAtPosition(menu, it.owner.win.Canvas(), e.AbsolutePosition)
 }
+
+// contactList is the contact list with keys: Enter opens a conversation
+// with the highlighted contact, Delete offers to remove it; arrows and
+// Space work as in any Fyne list.
+type contactList struct {
+	widget.List
+	owner *MainWindow
+}
+
+func newContactList(owner *MainWindow) *contactList {
+	l := &contactList{owner: owner}
+	l.Length = func() int { return len(owner.rows) }
+	l.CreateItem = func() fyne.CanvasObject { return newContactItem(owner) }
+	l.UpdateItem = func(id widget.ListItemID, o fyne.CanvasObject) { o.(*contactItem).set(id, owner.rows[id]) }
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+// TypedKey handles Enter and Delete, and passes other keys to the list.
+func (l *contactList) TypedKey(k *fyne.KeyEvent) {
+	switch k.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		l.List.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace}) // select the highlighted row
+		if c, ok := l.owner.contactAt(l.owner.selected); ok {
+			l.owner.openConversation(c)
+		}
+	case fyne.KeyDelete:
+		l.List.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+		if c, ok := l.owner.contactAt(l.owner.selected); ok {
+			l.owner.confirmRemove(c)
+		}
+	default:
+		l.List.TypedKey(k)
+	}
+}

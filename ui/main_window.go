@@ -53,7 +53,7 @@ type MainWindow struct {
 	selfIcon *widget.Icon
 	selfName *widget.Label
 	status   *widget.Select
-	list     *widget.List
+	list     *contactList
 
 	contacts []Contact
 	rows     []contactRow
@@ -142,11 +142,7 @@ func (w *MainWindow) build() fyne.CanvasObject {
 	w.status = widget.NewSelect(labels, w.statusPicked)
 	header := container.NewBorder(nil, nil, w.selfIcon, w.status, w.selfName)
 
-	w.list = widget.NewList(
-		func() int { return len(w.rows) },
-		func() fyne.CanvasObject { return newContactItem(w) },
-		func(id widget.ListItemID, o fyne.CanvasObject) { o.(*contactItem).set(id, w.rows[id]) },
-	)
+	w.list = newContactList(w)
 	w.list.OnSelected = func(id widget.ListItemID) { w.selected = id }
 	w.list.OnUnselected = func(widget.ListItemID) { w.selected = -1 }
 

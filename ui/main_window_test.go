@@ -87,6 +87,16 @@ func TestMainWindowShowsGroupsAndOpensOnDoubleTap(t *testing.T) {
 	}
 }
 
+func TestEnterOpensHighlightedContact(t *testing.T) {
+	w := newTestMain(t)
+	w.ContactsChanged([]Contact{bob, carol})
+	w.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown}) // from the Online header to Bob
+	w.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if len(w.opened) != 1 || w.opened[0].SignInName != bob.SignInName {
+		t.Fatalf("opened %+v", w.opened)
+	}
+}
+
 func TestSelectionSurvivesUpdate(t *testing.T) {
 	w := newTestMain(t)
 	w.ContactsChanged([]Contact{bob, carol})
