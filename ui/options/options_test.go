@@ -38,7 +38,15 @@ func TestOptionsHasThreeTabs(t *testing.T) {
 func TestOptionsAdvancedOpensConnectionConfiguration(t *testing.T) {
 	fake := &fakeConnection{state: pollingState(7), gate: newGate()}
 	var saved []Connection
-	w := newOptions(t, Deps{SignInName: kari, Connection: fake, OnConnectionSaved: func(c Connection) { saved = append(saved, c) }})
+	// The main window's status line, connected with Polling every 7 minutes.
+	var status *ConnectionStatus
+	w := newOptions(t, Deps{SignInName: kari, Connection: fake, OnConnectionSaved: func(c Connection) {
+		saved = append(saved, c)
+		status.SetNext(c)
+	}})
+	inUse := pollingState(7).Connection
+	status = NewConnectionStatus(inUse)
+	status.SetInUse(&inUse)
 	w.Show()
 	c := w.win.Canvas()
 
@@ -68,6 +76,12 @@ func TestOptionsAdvancedOpensConnectionConfiguration(t *testing.T) {
 	}
 	if !containsText(overlayTexts(c), settings.ConnectionChangedNotice) {
 		t.Error("notice not shown")
+	}
+	// The running connection is untouched: the status still names it, and
+	// names the new choice for the next sign-in.
+	wantStatus := "Connected using Polling (every 7 minutes). Next sign-in: Fixed Port(s) 5000"
+	if got := status.Text(); got != wantStatus {
+		t.Errorf("status %q, want %q", got, wantStatus)
 	}
 }
 
