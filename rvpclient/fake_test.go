@@ -364,6 +364,7 @@ func (m memTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	// A real server sees canonical header keys.
 	r = r.Clone(r.Context())
+	r.RequestURI = r.URL.RequestURI() // as a server sees it on the request line
 	h := http.Header{}
 	for k, vs := range r.Header {
 		for _, v := range vs {

@@ -1,0 +1,162 @@
+package rvpclient
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestIntegrationSignIn: wrong password, polling refused by the server,
+// the callback self-test, and a garbage NOTIFY at the listener.
+func TestIntegrationSignIn(t *testing.T) {
+	ts := startTestServer(t)
+	c, _ := newTestClient(t, ts.url, nil)
+	err := c.SignIn(testCtx(t), Account{SignInName: "alice@example.com", Password: "nope"})
+	if !errors.Is(err, ErrAuth) {
+		t.Fatalf("wrong password: %v", err)
+	}
+	for _, name := range []string{"alice", "example.com\\alice", "ANY\\alice"} {
+		c2, _ := newTestClient(t, ts.url, nil)
+		err := c2.SignIn(testCtx(t), Account{SignInName: "alice@example.com", Password: "pw-alice", AuthName: name})
+		if name == "alice" && err != nil {
+			t.Errorf("auth name %q: %v", name, err)
+		}
+		if err == nil {
+			_ = c2.SignOut(testCtx(t))
+		}
+	}
+
+	a, aev := newTestClient(t, ts.url, func(o *Options) { o.SelfTestTimeout = 5e9 })
+	signIn(t, a, "alice")
+	aev.wait(t, "self-test ok", func(Event) bool { return a.Diagnostics().CallbackCheck == CallbackOK })
+	cb := a.Diagnostics().CallbackURL
+	if code := postNotify(t, cb, []byte("<garbage")); code != http.StatusBadRequest {
+		t.Errorf("garbage NOTIFY: %d", code)
+	}
+	b, _ := newTestClient(t, ts.url, nil)
+	signIn(t, b, "bob")
+	cv, _ := b.StartConversation("alice@example.com")
+	if err := cv.Send(testCtx(t), "still alive"); err != nil {
+		t.Fatal(err)
+	}
+	aev.wait(t, "message after garbage", isMessage("bob@example.com", "still alive"))
+}
+
+// TestIntegrationPollingRefused: a server with polling off answers 501; the
+// client reports the server's sentence and stays signed out.
+func TestIntegrationPollingRefused(t *testing.T) {
+	ts := startTestServer(t)
+	opts := ts.options()
+	po := *defaultPoll()
+	po.Support = false
+	opts.Poll = &po
+	ts.restartWith(opts)
+	c, _ := newTestClient(t, ts.url, polling)
+	err := c.SignIn(testCtx(t), Account{SignInName: "alice@example.com", Password: "pw-alice"})
+	var pe *PollingUnsupportedError
+	if !errors.As(err, &pe) || !errors.Is(err, ErrPollingUnsupported) || !strings.Contains(err.Error(), "polling is not enabled") {
+		t.Fatalf("err = %v", err)
+	}
+	if c.State() != Disconnected {
+		t.Errorf("state %v", c.State())
+	}
+}
+
+// TestIntegrationFixedPortsShareRange: two Fixed Port(s) clients on one
+// machine get different ports of the range.
+func TestIntegrationFixedPortsShareRange(t *testing.T) {
+	ts := startTestServer(t)
+	from := freePortRange(t, 2)
+	fixed := func(o *Options) { o.Mode, o.PortFrom, o.PortTo = ModeFixedPort, from, from+1 }
+	a, aev := newTestClient(t, ts.url, fixed)
+	b, _ := newTestClient(t, ts.url, fixed)
+	signIn(t, a, "alice")
+	signIn(t, b, "bob")
+	pa, pb := portOf(t, a.Diagnostics().CallbackURL), portOf(t, b.Diagnostics().CallbackURL)
+	if pa == pb || pa < from || pa > from+1 || pb < from || pb > from+1 {
+		t.Fatalf("ports %d and %d, want both of %d-%d", pa, pb, from, from+1)
+	}
+	cv, _ := b.StartConversation("alice@example.com")
+	if err := cv.Send(testCtx(t), "via fixed port"); err != nil {
+		t.Fatal(err)
+	}
+	aev.wait(t, "message", isMessage("bob@example.com", "via fixed port"))
+}
+
+// TestIntegrationPollCut: the real server's POLL answer is cut mid-flight by
+// a relay; the message still arrives exactly once.
+func TestIntegrationPollCut(t *testing.T) {
+	ts := startTestServer(t)
+	relay := newCutRelay(t, ts.host)
+	a, aev := newTestClient(t, "http://"+relay, polling)
+	b, _ := newTestClient(t, ts.url, nil)
+	signIn(t, a, "alice")
+	signIn(t, b, "bob")
+	cv, _ := b.StartConversation("alice@example.com")
+	for _, text := range []string{"first", "second"} {
+		if err := cv.Send(testCtx(t), text); err != nil {
+			t.Fatal(err)
+		}
+		aev.wait(t, text, isMessage("bob@example.com", text))
+	}
+	n := 0
+	aev.mu.Lock()
+	for _, e := range aev.all {
+		if isMessage("bob@example.com", "first")(e) {
+			n++
+		}
+	}
+	aev.mu.Unlock()
+	if n != 1 || !relayCut.Load() {
+		t.Errorf("first delivered %d times, cut=%v", n, relayCut.Load())
+	}
+}
+
+// TestIntegrationRestart: the server restarts on the same store (state
+// kept) and on a fresh store (state lost); a polling client keeps working
+// in both cases, signing in again and restoring what it had.
+func TestIntegrationRestart(t *testing.T) {
+	p := newTestPair(t, polling)
+	ctx := testCtx(t)
+	if err := p.alice.SetStatus(ctx, StateAway); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.alice.AddContact(ctx, "bob@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	send := func(text string) {
+		t.Helper()
+		cv, _ := p.bob.StartConversation("alice@example.com")
+		if err := cv.Send(ctx, text); err != nil {
+			t.Fatalf("send %q: %v", text, err)
+		}
+		p.aev.wait(t, text, isMessage("bob@example.com", text))
+	}
+	send("before")
+
+	p.srv.restart(false)
+	send("after a restart on the same store")
+	if n := p.alice.Diagnostics().Reconnects; n != 0 {
+		t.Errorf("reconnects after a restart that kept state: %d", n)
+	}
+
+	p.srv.restart(true)
+	p.aev.wait(t, "reconnecting", isConn(Reconnecting))
+	p.aev.wait(t, "connected again", func(e Event) bool {
+		return isConn(Connected)(e) && p.alice.Diagnostics().Reconnects == 1
+	})
+	// bob's login was lost too; sign him in again by hand (he is in Default
+	// mode and would notice at his next lease refresh).
+	_ = p.bob.SignOut(ctx)
+	signIn(t, p.bob, "bob")
+	send("after a restart that lost everything")
+	got, err := p.bob.Properties(ctx, "alice@example.com")
+	if err != nil || got.State != StateAway {
+		t.Errorf("alice's restored status: %+v, %v", got, err)
+	}
+	if err := p.bob.SetStatus(ctx, StateBusy); err != nil {
+		t.Fatal(err)
+	}
+	p.aev.wait(t, "restored contact subscription", isPresence("bob@example.com", StateBusy))
+}
