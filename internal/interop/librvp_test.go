@@ -22,15 +22,17 @@ const (
 	bob        = "bob@" + domain
 	password   = "pw-interop-1"
 	prplRVP    = "prpl-rvp"
-	finchUI    = "gnt-purple"
 )
 
 // step bounds each wait of the scenario.
 const step = 20 * time.Second
 
-// scenario holds one run: rvpd, alice on rvpclient, bob on finch+librvp.
+// scenario holds one run: rvpd, alice on rvpclient, bob on librvp in a
+// libpurple front end.
 type scenario struct {
 	t       *testing.T
+	fe      frontend
+	ui      frontendRun
 	ctx     context.Context
 	dir     string
 	alice   *rvpclient.Client
@@ -42,26 +44,33 @@ type scenario struct {
 
 // TestLibrvpFinch signs bob in with librvp 0.9.7 (in finch) and alice with
 // rvpclient, both on rvpd, and checks presence both ways, typing, messages
-// both ways and sign-out.
-func TestLibrvpFinch(t *testing.T) {
-	skipUnlessRunnable(t)
+// both ways, status changes both ways and sign-out.
+func TestLibrvpFinch(t *testing.T) { runScenario(t, finchFrontend) }
+
+// TestLibrvpPidgin is the same scenario with Pidgin (GTK) under Xvfb, and
+// saves screenshots of its buddy list and conversation window.
+func TestLibrvpPidgin(t *testing.T) { runScenario(t, pidginFrontend) }
+
+func runScenario(t *testing.T, fe frontend) {
+	skipUnlessRunnable(t, fe.tools...)
 	if !inNamespace() {
-		runInNamespace(t, "TestLibrvpFinch")
+		runInNamespace(t, t.Name())
 		return
 	}
-	s := newScenario(t)
+	s := newScenario(t, fe)
 	s.bobSignsIn()
 	s.presenceSeenBothWays()
 	cv := s.aliceTypesAndWrites()
 	s.bobReplies(cv)
+	s.ui.screenshot(fe.name + "-conversation")
 	s.bobChangesStatus()
 	s.aliceChangesStatus()
 	s.bobSignsOut(cv)
 }
 
-// newScenario starts rvpd, signs alice in and starts finch with bob's
-// account (auto-login) on a private D-Bus.
-func newScenario(t *testing.T) *scenario {
+// newScenario starts rvpd, signs alice in and starts the front end with
+// bob's account (auto-login) on a private D-Bus.
+func newScenario(t *testing.T, fe frontend) *scenario {
 	dir := artifactDir(t)
 	isolateNetwork(t, t.TempDir())
 	bin := os.Getenv(envRVPD)
@@ -72,12 +81,12 @@ func newScenario(t *testing.T) *scenario {
 	startWireRelay(t, "127.0.0.1:80", "127.0.0.1:8080", filepath.Join(dir, "wire.log"), 25*time.Millisecond)
 	t.Cleanup(func() {
 		if t.Failed() {
-			t.Logf("logs: %s/{wire.log,librvp-debug.log,rvpd.log,finch-screen.raw}", dir)
+			t.Logf("logs: %s/{wire.log,librvp-debug.log,rvpd.log}", dir)
 			t.Logf("librvp trace (tail):\n%s", tail(filepath.Join(dir, "librvp-debug.log"), 80, isRVPLine))
 		}
 	})
 
-	s := &scenario{t: t, ctx: t.Context(), dir: dir, events: newEventLog[rvpclient.Event]()}
+	s := &scenario{t: t, fe: fe, ctx: t.Context(), dir: dir, events: newEventLog[rvpclient.Event]()}
 	s.alice = rvpclient.New(&rvpclient.Options{
 		CallbackHost: "127.0.0.1",
 		Handler:      rvpclient.HandlerFunc(s.events.add),
@@ -97,10 +106,11 @@ func newScenario(t *testing.T) *scenario {
 	bus := startBus(t, t.TempDir())
 	s.purple = purple{bus: bus}
 	s.signals = monitorSignals(t, bus)
-	cfg := writePurpleConfig(t)
-	home := t.TempDir()
-	startFinch(t, cfg, home, bus, filepath.Join(dir, "librvp-debug.log"), filepath.Join(dir, "finch-screen.raw"),
-		func(ctx context.Context) error { _, err := s.purple.call(ctx, "PurpleCoreQuit"); return err })
+	s.ui = fe.start(t, frontendEnv{
+		configDir: writePurpleConfig(t, fe.ui), home: t.TempDir(), bus: bus, dir: dir,
+		logPath: filepath.Join(dir, "librvp-debug.log"),
+		quit:    func(ctx context.Context) error { _, err := s.purple.call(ctx, "PurpleCoreQuit"); return err },
+	})
 	return s
 }
 
@@ -112,7 +122,7 @@ func (s *scenario) bobSignsIn() {
 		return g.Member == "AccountSignedOn" || g.Member == "AccountConnectionError"
 	})
 	if err != nil {
-		t.Fatalf("bob (librvp) sign-in: %v", err)
+		t.Fatalf("bob (librvp in %s) sign-in: %v", s.fe, err)
 	}
 	if sig.Member != "AccountSignedOn" {
 		t.Fatalf("bob (librvp) sign-in failed: %v", sig.Args)
@@ -124,7 +134,7 @@ func (s *scenario) bobSignsIn() {
 	if sig.Args[0] != fmt.Sprint(s.account) {
 		t.Fatalf("AccountSignedOn for account %s, want bob's %d", sig.Args[0], s.account)
 	}
-	t.Logf("bob signed in with librvp (account %d)", s.account)
+	t.Logf("bob signed in with librvp in %s (account %d)", s.fe, s.account)
 }
 
 // presenceSeenBothWays: alice's watch on bob reports online; librvp shows
@@ -233,15 +243,18 @@ func (s *scenario) aliceChangesStatus() {
 			s.t.Fatalf("alice sets %s: %v", st, err)
 		}
 		s.wantBobSees(st)
+		if st == rvpclient.StateAway {
+			s.ui.screenshot(s.fe.name + "-alice-away")
+		}
 	}
 }
 
-// bobSignsOut disables the account in finch: librvp publishes offline;
+// bobSignsOut disables the account in the front end: librvp publishes offline;
 // alice sees it and a message to bob is refused as offline.
 func (s *scenario) bobSignsOut(cv *rvpclient.Conversation) {
 	t := s.t
 	from := s.events.mark()
-	if _, err := s.purple.call(s.ctx, "PurpleAccountSetEnabled", i32(s.account), "string:"+finchUI, i32(0)); err != nil {
+	if _, err := s.purple.call(s.ctx, "PurpleAccountSetEnabled", i32(s.account), "string:"+s.fe.ui, i32(0)); err != nil {
 		t.Fatal(err)
 	}
 	s.wantAliceSees(from, rvpclient.StateOffline)
@@ -331,8 +344,8 @@ func tail(path string, n int, keep func(string) bool) string {
 // writePurpleConfig writes a libpurple configuration directory with bob's
 // RVP account (password saved, auto-login on, Digest domain EXAMPLE, the
 // callback host given explicitly because the namespace has no other
-// address) and alice on his buddy list.
-func writePurpleConfig(t *testing.T) string {
+// address), alice on his buddy list and a few UI preferences.
+func writePurpleConfig(t *testing.T, ui string) string {
 	t.Helper()
 	dir := t.TempDir()
 	files := map[string]string{
@@ -347,7 +360,7 @@ func writePurpleConfig(t *testing.T) string {
    <setting name='myhost' type='string'>127.0.0.1</setting>
    <setting name='timeout' type='int'>10</setting>
   </settings>
-  <settings ui='` + finchUI + `'>
+  <settings ui='` + ui + `'>
    <setting name='auto-login' type='bool'>1</setting>
   </settings>
  </account>
@@ -365,6 +378,19 @@ func writePurpleConfig(t *testing.T) string {
   </group>
  </blist>
 </purple>
+`,
+		// Pidgin: no tray icon, so the buddy list is shown at start.
+		"prefs.xml": `<?xml version='1.0' encoding='UTF-8' ?>
+<pref version='1' name='/'>
+ <pref name='pidgin'>
+  <pref name='docklet'>
+   <pref name='show' type='string' value='never'/>
+  </pref>
+  <pref name='blist'>
+   <pref name='list_visible' type='bool' value='1'/>
+  </pref>
+ </pref>
+</pref>
 `,
 	}
 	for name, content := range files {

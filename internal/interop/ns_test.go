@@ -20,6 +20,7 @@ const (
 	envArtifacts = "RVP_INTEROP_ARTIFACTS" // directory that keeps the logs
 	envStrace    = "RVP_INTEROP_STRACE"    // optional: strace finch into this file
 	envShim      = "RVP_INTEROP_SHIM"      // path of the built readerrno.so
+	envNoShim    = "RVP_INTEROP_NO_SHIM"   // "1": run librvp without it (shows its bug)
 )
 
 // Library paths of the Debian packages pidgin-librvp and libgtk2.0-0.
@@ -31,13 +32,14 @@ const (
 // innerTimeout bounds the whole run inside the namespaces.
 const innerTimeout = 110 * time.Second
 
-// missingPrerequisites names what this machine lacks to run the test.
-func missingPrerequisites() []string {
+// missingPrerequisites names what this machine lacks to run the test;
+// extra are further tools the front end needs.
+func missingPrerequisites(extra ...string) []string {
 	var missing []string
 	if os.Geteuid() != 0 {
 		missing = append(missing, "root (network and mount namespaces, port 80)")
 	}
-	tools := []string{"unshare", "ip", "finch", "dbus-daemon", "dbus-send", "dbus-monitor"}
+	tools := append([]string{"unshare", "ip", "dbus-daemon", "dbus-send", "dbus-monitor"}, extra...)
 	if os.Getenv(envInNS) == "" {
 		tools = append(tools, "cc")
 		if os.Getenv(envRVPD) == "" {
@@ -49,7 +51,7 @@ func missingPrerequisites() []string {
 			missing = append(missing, tool)
 		}
 	}
-	for _, lib := range []string{librvpPath, libgtkPath} {
+	for _, lib := range []string{librvpPath, libgtkPath} { // libgtk: Pidgin's, preloaded into finch
 		if _, err := os.Stat(lib); err != nil {
 			missing = append(missing, lib)
 		}
@@ -58,10 +60,10 @@ func missingPrerequisites() []string {
 }
 
 // skipUnlessRunnable skips t when a prerequisite is missing.
-func skipUnlessRunnable(t *testing.T) {
+func skipUnlessRunnable(t *testing.T, extra ...string) {
 	t.Helper()
-	if m := missingPrerequisites(); len(m) > 0 {
-		t.Skipf("interop: needs %s (apt-get install --no-install-recommends finch pidgin-librvp dbus gcc libc6-dev; run as root)",
+	if m := missingPrerequisites(extra...); len(m) > 0 {
+		t.Skipf("interop: needs %s (apt-get install --no-install-recommends pidgin pidgin-librvp finch dbus xvfb imagemagick gcc libc6-dev; run as root)",
 			strings.Join(m, ", "))
 	}
 }
@@ -78,7 +80,10 @@ func runInNamespace(t *testing.T, name string) {
 	if rvpd == "" {
 		rvpd = buildRVPD(t)
 	}
-	shim := buildShim(t)
+	shim := ""
+	if os.Getenv(envNoShim) != "1" {
+		shim = buildShim(t)
+	}
 	artifacts := os.Getenv(envArtifacts)
 	if artifacts == "" {
 		artifacts = t.TempDir()
