@@ -210,7 +210,8 @@ func (d *ConnectionDialog) setSaving(on bool) {
 func (d *ConnectionDialog) showError(err error) {
 	d.errText.SetText(userMessage(err, "Your connection configuration could not be saved"))
 	d.errText.Show()
-	d.dlg.Refresh()
+	d.dlg.Resize(d.dlg.MinSize()) // grow to show the message
+
 }
 
 // collect validates the chosen mode's fields and returns the configuration
