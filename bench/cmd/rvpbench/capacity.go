@@ -35,21 +35,24 @@ func runCapacity(ctx context.Context, e *env) (report.Section, error) {
 	if err := rvpd.Seed(ctx, dir, rvpd.Aliases("u", n)); err != nil {
 		return report.Section{}, err
 	}
-	baseG, err := idleGoroutines(ctx, e, dir)
+	baseG, baseGC, err := idleGoroutines(ctx, e, dir)
 	if err != nil {
 		return report.Section{}, err
 	}
+	e.logf("capacity: %d goroutines with no clients", baseG)
 	dump := filepath.Join(e.work, "capacity-rvpd.stderr")
 	f, err := os.Create(dump)
 	if err != nil {
 		return report.Section{}, err
 	}
 	defer f.Close()
-	in, err := rvpd.Start(ctx, rvpd.Config{Bin: e.rvpdBin, DataDir: dir, Log: f, Env: []string{"GOTRACEBACK=all"}})
+	in, err := rvpd.Start(ctx, rvpd.Config{Bin: e.rvpdBin, DataDir: dir, Log: f,
+		Env: []string{"GOTRACEBACK=all", "GODEBUG=gctrace=1"}})
 	if err != nil {
 		return report.Section{}, err
 	}
 	defer in.Stop(15 * time.Second)
+	started := time.Now()
 	time.Sleep(2 * time.Second)
 	base, err := proc.ReadStats(in.Pid())
 	if err != nil {
@@ -67,6 +70,7 @@ func runCapacity(ctx context.Context, e *env) (report.Section, error) {
 		return report.Section{}, err
 	}
 	ramp := time.Since(t0)
+	rampEnd := time.Since(started)
 	failed := n - samples[len(samples)-1].held
 	e.logf("capacity: %d polls held after %s; resting %s", n-failed, ramp.Round(time.Second), rest)
 	time.Sleep(5 * time.Second)
@@ -84,8 +88,13 @@ func runCapacity(ctx context.Context, e *env) (report.Section, error) {
 	if err != nil {
 		return report.Section{}, err
 	}
+	gc, err := lastGC(dump)
+	if err != nil {
+		return report.Section{}, err
+	}
 	return capacitySection(capResult{n: n, failed: failed, held: int(held), workers: workers, ramp: ramp, rest: rest,
-		base: base, after: after, cpu: after.CPU - before.CPU, baseG: baseG, g: g, samples: samples}), nil
+		base: base, after: after, cpu: after.CPU - before.CPU, baseG: baseG, g: g, samples: samples,
+		gc: gc, baseGC: baseGC, rampEnd: rampEnd}), nil
 }
 
 // startHolders starts the worker processes, each with its own source
@@ -156,21 +165,28 @@ func rampSamples(ctx context.Context, in *rvpd.Instance, want int, limit time.Du
 	}
 }
 
-// idleGoroutines runs rvpd on the capacity database with no client and
-// counts its goroutines from a SIGQUIT dump.
-func idleGoroutines(ctx context.Context, e *env, dir string) (int, error) {
+// idleGoroutines runs rvpd on the capacity database with no client, counts
+// its goroutines from a SIGQUIT dump and returns its last GC line (zero if
+// it collected nothing).
+func idleGoroutines(ctx context.Context, e *env, dir string) (int, gcLine, error) {
 	dump := filepath.Join(e.work, "idle-rvpd.stderr")
 	f, err := os.Create(dump)
 	if err != nil {
-		return 0, err
+		return 0, gcLine{}, err
 	}
 	defer f.Close()
-	in, err := rvpd.Start(ctx, rvpd.Config{Bin: e.rvpdBin, DataDir: dir, Log: f, Env: []string{"GOTRACEBACK=all"}})
+	in, err := rvpd.Start(ctx, rvpd.Config{Bin: e.rvpdBin, DataDir: dir, Log: f,
+		Env: []string{"GOTRACEBACK=all", "GODEBUG=gctrace=1"}})
 	if err != nil {
-		return 0, err
+		return 0, gcLine{}, err
 	}
-	time.Sleep(time.Second)
-	return quitAndCount(in, dump)
+	time.Sleep(2 * time.Second)
+	n, err := quitAndCount(in, dump)
+	if err != nil {
+		return 0, gcLine{}, err
+	}
+	gc, _ := lastGC(dump)
+	return n, gc, nil
 }
 
 var goroutineHeader = regexp.MustCompile(`^goroutine [1-9][0-9]* `)
@@ -201,6 +217,42 @@ func quitAndCount(in *rvpd.Instance, dump string) (int, error) {
 		return 0, fmt.Errorf("no goroutine dump in %s", dump)
 	}
 	return n, sc.Err()
+}
+
+// gcLine is what one gctrace line says about memory.
+type gcLine struct {
+	at     time.Duration // since rvpd started
+	liveMB int           // heap live after the collection
+	stacks int           // MB of goroutine stacks scanned
+}
+
+var gcTrace = regexp.MustCompile(`^gc \d+ @([0-9.]+)s .* \d+->\d+->(\d+) MB, .*?(\d+) MB stacks`)
+
+// lastGC returns the last gctrace line of rvpd's stderr.
+func lastGC(path string) (gcLine, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return gcLine{}, err
+	}
+	defer f.Close()
+	var last gcLine
+	found := false
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		m := gcTrace.FindStringSubmatch(sc.Text())
+		if m == nil {
+			continue
+		}
+		sec, _ := strconv.ParseFloat(m[1], 64)
+		live, _ := strconv.Atoi(m[2])
+		st, _ := strconv.Atoi(m[3])
+		last, found = gcLine{time.Duration(sec * float64(time.Second)), live, st}, true
+	}
+	if !found {
+		return gcLine{}, fmt.Errorf("no gctrace line in %s", path)
+	}
+	return last, sc.Err()
 }
 
 func mib(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }

@@ -15,6 +15,8 @@ type capResult struct {
 	cpu                      time.Duration
 	baseG, g                 int
 	samples                  []capSample
+	gc, baseGC               gcLine
+	rampEnd                  time.Duration // since rvpd started
 }
 
 func capacitySection(r capResult) report.Section {
@@ -32,7 +34,13 @@ func capacitySection(r capResult) report.Section {
 			{"goroutines, no clients / all held", fmt.Sprintf("%d / %d", r.baseG, r.g)},
 			{"goroutines per held poll", fmt.Sprintf("%.2f", gPer)},
 			{"OS threads, all held", fmt.Sprint(r.after.Threads)},
-			{fmt.Sprintf("CPU at rest (%s, all held)", r.rest), fmt.Sprintf("%.2f%% of one core", cpuPct)},
+			{fmt.Sprintf("CPU at rest (%s, all held)", r.rest), fmt.Sprintf("%.3f%% of one core (%s in %d ticks of 10 ms)",
+				cpuPct, r.cpu, r.cpu/(10*time.Millisecond))},
+			{"last GC (gctrace)", fmt.Sprintf("at %.0f s (ramp ended at %.0f s): live heap %d MB, goroutine stacks %d MB",
+				r.gc.at.Seconds(), r.rampEnd.Seconds(), r.gc.liveMB, r.gc.stacks)},
+			{"last GC with no clients", fmt.Sprintf("live heap %d MB, stacks (scanned) %d MB", r.baseGC.liveMB, r.baseGC.stacks)},
+			{"live heap + stacks per held poll (last GCs)", fmt.Sprintf("%.1f KiB",
+				float64((r.gc.liveMB+r.gc.stacks-r.baseGC.liveMB-r.baseGC.stacks)<<20)/float64(max(r.held, 1))/1024)},
 		},
 	}
 	ramp := report.Table{Cols: []string{"held polls", "rvpd RSS", "KiB per held poll (from no clients)"}}
@@ -56,7 +64,10 @@ func capacitySection(r capResult) report.Section {
 				"connection each, Digest auth) and hold one POLL each with a requested hold of 600 s, re-polling "+
 				"after every answer. RSS and CPU come from /proc/<rvpd>/status and /stat. Goroutines come from the Go "+
 				"runtime's own dump: rvpd runs with GOTRACEBACK=all and gets SIGQUIT at the end (and once more in a "+
-				"separate rvpd on the same database with no clients, for the baseline). The rest window sees no POLL "+
+				"separate rvpd on the same database with no clients, for the baseline). rvpd also runs with "+
+				"GODEBUG=gctrace=1; the last collection's line gives the live heap and stack sizes, which RSS "+
+				"overstates by the garbage the collector has not yet reclaimed (GOGC=100) and by memory not yet "+
+				"returned to the OS. The rest window sees no POLL "+
 				"answered: with 600 s holds, each client costs one POLL cycle per 10 minutes, %.0f cycles per second "+
 				"for %d clients, whose CPU the push figure prices per request.", r.n, r.workers, float64(r.held)/600, r.held),
 			fmt.Sprintf("Goal: at most 20 KiB per held poll; this run %s it (%.1f KiB).", verdict, perPoll/1024),

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"rendezvous/bench/internal/proc"
 	"rendezvous/bench/internal/report"
 	"rendezvous/bench/internal/rvpd"
 	"rendezvous/bench/internal/rvpload"
@@ -36,18 +37,17 @@ func (t *fanTracker) begin(st rvpwire.State, n int) <-chan struct{} {
 	return t.done
 }
 
-func (t *fanTracker) note(watcher int, n rvpwire.Notification, err error) {
+func (t *fanTracker) note(at time.Time, watcher int, n rvpwire.Notification, err error) {
 	if err != nil || n.Update == nil || n.Update.State == nil {
 		return
 	}
-	now := time.Now()
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.done == nil || n.Update.State.Value != t.want || t.seen[watcher] {
 		return
 	}
 	t.seen[watcher] = true
-	t.arrived = append(t.arrived, now.Sub(t.start))
+	t.arrived = append(t.arrived, at.Sub(t.start))
 	if len(t.arrived) == t.n {
 		close(t.done)
 	}
@@ -76,10 +76,10 @@ func fanoutSettings(e *env) ([]int, int) {
 func runFanout(ctx context.Context, e *env) (report.Section, error) {
 	sizes, rounds := fanoutSettings(e)
 	t := report.Table{Cols: []string{"watchers", "changes", "last watcher p50", "last watcher worst",
-		"any watcher p50", "any watcher p99", "missed"}}
+		"any watcher p50", "any watcher p99", "missed", "rvpd CPU per change"}}
 	for _, w := range sizes {
 		e.logf("fanout: %d watchers", w)
-		rs, all, err := fanout(ctx, e, w, rounds)
+		rs, all, cpu, err := fanout(ctx, e, w, rounds)
 		if err != nil {
 			return report.Section{}, fmt.Errorf("%d watchers: %w", w, err)
 		}
@@ -91,7 +91,7 @@ func runFanout(ctx context.Context, e *env) (report.Section, error) {
 		}
 		ls, as := last.Summary(), all.Summary()
 		t.Rows = append(t.Rows, []string{fmt.Sprint(w), fmt.Sprint(len(rs)), stats.Ms(ls.P50), stats.Ms(ls.Max),
-			stats.Ms(as.P50), stats.Ms(as.P99), fmt.Sprint(missed)})
+			stats.Ms(as.P50), stats.Ms(as.P99), fmt.Sprint(missed), stats.Ms(cpu)})
 	}
 	return report.Section{
 		Heading: "5. Presence fan-out",
@@ -100,35 +100,38 @@ func runFanout(ctx context.Context, e *env) (report.Section, error) {
 				"held) and subscribed to user `pub`'s presence (update/propchange). `pub` then changes its state "+
 				"%d times (PROPPATCH with its view id, one change at a time; the next starts when every watcher has "+
 				"the previous one, or after 10 s). Time runs from just before the PROPPATCH is written to the moment a "+
-				"watcher has decoded the propnotification from its poll answer. \"last watcher\" is the time until the "+
+				"watcher has read the whole poll answer that carries the propnotification (parsing comes after). \"last watcher\" is the time until the "+
 				"last of the W has it, per change; \"any watcher\" pools every watcher's arrival.", rounds),
+			"rvpd CPU per change is rvpd's user+system CPU over all changes (warm-up included) divided by their " +
+				"number; the harness and its W clients share the same 2 CPUs with rvpd.",
 			"Goal: 1000-watcher fan-out under 50 ms (last watcher).",
 		},
 		Tables: []report.Table{t},
 	}, nil
 }
 
-// fanout measures rounds presence changes of "pub" to w polling watchers.
-func fanout(ctx context.Context, e *env, w, rounds int) ([]fanRound, *stats.Samples, error) {
+// fanout measures rounds presence changes of "pub" to w polling watchers
+// and returns them with rvpd's CPU per change.
+func fanout(ctx context.Context, e *env, w, rounds int) ([]fanRound, *stats.Samples, time.Duration, error) {
 	dir := filepath.Join(e.work, fmt.Sprintf("fanout-%d", w))
 	aliases := rvpd.Aliases("w", w)
 	if err := rvpd.Seed(ctx, dir, append(aliases, "pub")); err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
 	in, err := rvpd.Start(ctx, rvpd.Config{Bin: e.rvpdBin, DataDir: dir, Log: e.logs})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
 	defer in.Stop(15 * time.Second)
 	tr := &fanTracker{}
 	stop, err := startWatchers(ctx, in, aliases, tr)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
 	defer stop()
 	c, err := rvpload.Dial(ctx, in.Addr, nil, in.Addr)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
 	defer c.Close()
 	auth, _ := digest.NewClient("pub", rvpd.Password("pub"))
@@ -136,17 +139,21 @@ func fanout(ctx context.Context, e *env, w, rounds int) ([]fanRound, *stats.Samp
 	var view string
 	all := stats.New(w * (rounds + 1))
 	var out []fanRound
+	before, err := proc.ReadStats(in.Pid())
+	if err != nil {
+		return nil, nil, 0, err
+	}
 	for i := range rounds + 1 { // round 0 is the warm-up (offline to online)
 		st := states[i%len(states)]
 		done := tr.begin(st, w)
 		if view, err = rvpload.SetState(c, auth, rvpd.Domain, "pub", st, view); err != nil {
-			return nil, nil, err
+			return nil, nil, 0, err
 		}
 		select {
 		case <-done:
 		case <-time.After(10 * time.Second):
 		case <-ctx.Done():
-			return nil, nil, ctx.Err()
+			return nil, nil, 0, ctx.Err()
 		}
 		arr := tr.result()
 		if i == 0 || len(arr) == 0 {
@@ -158,7 +165,11 @@ func fanout(ctx context.Context, e *env, w, rounds int) ([]fanRound, *stats.Samp
 		sorted := slices.Sorted(slices.Values(arr))
 		out = append(out, fanRound{last: sorted[len(sorted)-1], median: sorted[len(sorted)/2], got: len(arr)})
 	}
-	return out, all, nil
+	after, err := proc.ReadStats(in.Pid())
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	return out, all, (after.CPU - before.CPU) / time.Duration(rounds+1), nil
 }
 
 // startWatchers signs each alias in for polling, subscribes it to pub's
@@ -198,7 +209,7 @@ func startWatchers(ctx context.Context, in *rvpd.Instance, aliases []string, tr 
 			pollForever(ctx, l, 600, func(r rvpload.PollResult) {
 				for _, p := range r.Parts {
 					n, err := rvpload.DecodePart(p)
-					tr.note(idx[a], n, err)
+					tr.note(r.At, idx[a], n, err)
 				}
 			})
 		})

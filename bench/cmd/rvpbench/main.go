@@ -94,14 +94,17 @@ func run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer cleanup()
-	doc := &report.Doc{Command: command(), Started: time.Now(), Machine: report.Describe(e.work)}
+	doc := &report.Doc{Command: command(), Started: time.Now(), Machine: report.Describe(e.work), LoadPre: report.LoadAvg()}
 	for _, l := range doc.Machine.Lines() {
 		e.logf("%s", l)
 	}
+	e.logf("load average: %s", doc.LoadPre)
 	if err := runFigures(ctx, e, which, doc); err != nil {
 		return err
 	}
 	doc.Elapsed = time.Since(doc.Started)
+	doc.LoadPost = report.LoadAvg()
+	e.logf("load average: %s", doc.LoadPost)
 	if *out == "" {
 		return nil
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"rendezvous/bench/internal/natsbench"
+	"rendezvous/bench/internal/pace"
 	"rendezvous/bench/internal/proc"
 	"rendezvous/bench/internal/report"
 	"rendezvous/bench/internal/rvpd"
@@ -45,6 +46,7 @@ func publishIMs(ctx context.Context, addr string, aliases []string, rec *recorde
 	var (
 		nSent, nOK atomic.Int64
 		nAll       atomic.Int64
+		skipped    atomic.Int64
 		wg         sync.WaitGroup
 		firstErr   error
 		errOnce    sync.Once
@@ -75,19 +77,19 @@ func publishIMs(ctx context.Context, addr string, aliases []string, rec *recorde
 			}
 		})
 	}
-	tick := time.NewTicker(time.Second / time.Duration(pc.rate))
-	start := time.Now()
-	for ctx.Err() == nil && time.Since(start) < pc.warm+pc.dur {
-		<-tick.C
-		j := job{to: aliases[rand.IntN(len(aliases))], warm: time.Since(start) < pc.warm}
+	warmN := int(int64(pc.rate) * int64(pc.warm) / int64(time.Second))
+	pace.Run(ctx, pc.rate, pc.warm+pc.dur, func(i int) {
 		select {
-		case jobs <- j:
-		default: // publishers saturated: the message is not sent
+		case jobs <- job{to: aliases[rand.IntN(len(aliases))], warm: i < warmN}:
+		default: // every publisher busy and the queue full: counted as skipped
+			skipped.Add(1)
 		}
-	}
-	tick.Stop()
+	})
 	close(jobs)
 	wg.Wait()
+	if k := skipped.Load(); k > 0 && firstErr == nil {
+		firstErr = fmt.Errorf("publisher saturated: %d IMs could not be queued", k)
+	}
 	return nSent.Load(), nOK.Load(), nAll.Load(), firstErr
 }
 
@@ -119,7 +121,7 @@ func runPush(ctx context.Context, e *env) (report.Section, error) {
 			e.logf("push: N=%d mode=%s", n, mode)
 			r, err := pushRVP(ctx, e, mode, n, pc)
 			if err != nil {
-				return report.Section{}, fmt.Errorf("N=%d %s: %w", n, mode, err)
+				return report.Section{}, fmt.Errorf("push n=%d %s: %w", n, mode, err)
 			}
 			name := map[string]string{"poll": "RVP Polling", "callback": "RVP Default (callback)"}[mode]
 			t.Rows = append(t.Rows, append(append([]string{fmt.Sprint(n), name, fmt.Sprint(r.lat.N),
@@ -130,7 +132,7 @@ func runPush(ctx context.Context, e *env) (report.Section, error) {
 		e.logf("push: N=%d NATS", n)
 		s, err := pushNATS(ctx, e, n, pc)
 		if err != nil {
-			return report.Section{}, fmt.Errorf("N=%d nats: %w", n, err)
+			return report.Section{}, fmt.Errorf("push n=%d nats: %w", n, err)
 		}
 		t.Rows = append(t.Rows, append(append([]string{fmt.Sprint(n), "NATS core (embedded)", fmt.Sprint(s.N),
 			stats.Ms(s.P50), stats.Ms(s.P99), stats.Ms(s.P999)}, ratio(s)...), fmt.Sprintf("%d", s.N), "-"))
@@ -142,7 +144,7 @@ func runPush(ctx context.Context, e *env) (report.Section, error) {
 				"(user `pub`) sends IMs (NOTIFY, `RVP-Ack-Type: DeepOr`, Digest-authenticated) to random "+
 				"recipients at %d per second on %d keep-alive connections: %s of warm-up, then %s measured. "+
 				"Latency runs from just before the publisher builds and writes the NOTIFY to the moment the "+
-				"recipient has decoded the IM (poll answer or callback request). Polling: each recipient holds "+
+				"recipient has read the whole poll answer or callback request that carries the IM (parsing comes after). Polling: each recipient holds "+
 				"one POLL on its own keep-alive connection and re-polls at once after every answer, acknowledging "+
 				"what it got. Default: each recipient registered a callback URL on one of 16 listeners in the "+
 				"harness; rvpd opens a new connection for every NOTIFY.", pc.rate, pc.publishers, pc.warm, pc.dur),

@@ -43,9 +43,9 @@ func (r *recorder) stamp(warm bool) string {
 	return p + strconv.FormatInt(int64(time.Since(r.base)), 10)
 }
 
-// note records one received NOTIFY body.
-func (r *recorder) note(n rvpwire.Notification, err error) {
-	now := time.Since(r.base)
+// note records one NOTIFY body that arrived at time at.
+func (r *recorder) note(at time.Time, n rvpwire.Notification, err error) {
+	now := at.Sub(r.base)
 	if err != nil || n.MIME == nil {
 		r.bad.Add(1)
 		return
@@ -190,7 +190,8 @@ func startPollers(ctx context.Context, in *rvpd.Instance, aliases []string, rec 
 		wg.Go(func() {
 			pollForever(ctx, l, 600, func(r rvpload.PollResult) {
 				for _, p := range r.Parts {
-					rec.note(rvpload.DecodePart(p))
+					n, err := rvpload.DecodePart(p)
+					rec.note(r.At, n, err)
 				}
 			})
 		})
@@ -234,7 +235,9 @@ func startCallbacks(ctx context.Context, in *rvpd.Instance, aliases []string, re
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, rvpload.MaxBody))
 		if err == nil {
-			rec.note(rvpload.Decode(body))
+			at := time.Now()
+			n, err := rvpload.Decode(body)
+			rec.note(at, n, err)
 		}
 		w.Header().Set(rvpwire.HeaderVersion, rvpwire.Version)
 		w.WriteHeader(http.StatusOK)

@@ -22,6 +22,7 @@ import (
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 
+	"rendezvous/bench/internal/pace"
 	"rendezvous/bench/internal/stats"
 )
 
@@ -114,21 +115,20 @@ func Run(ctx context.Context, cfg Config) (stats.Summary, error) {
 // publish sends at a fixed rate; each message carries its send time.
 func publish(ctx context.Context, pub *nats.Conn, cfg Config, base time.Time) error {
 	payload := make([]byte, max(cfg.Payload, 8))
-	tick := time.NewTicker(time.Second / time.Duration(cfg.Rate))
-	defer tick.Stop()
-	end := time.Now().Add(cfg.Duration)
-	for time.Now().Before(end) {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-tick.C:
+	var err error
+	pace.Run(ctx, cfg.Rate, cfg.Duration, func(int) {
+		if err != nil {
+			return
 		}
 		to := rand.IntN(cfg.N)
 		binary.BigEndian.PutUint64(payload, uint64(time.Since(base)))
 		// The client's flusher goroutine writes the buffer at once.
-		if err := pub.Publish("im."+strconv.Itoa(to), payload); err != nil {
-			return fmt.Errorf("natsbench: publish: %w", err)
+		if perr := pub.Publish("im."+strconv.Itoa(to), payload); perr != nil {
+			err = fmt.Errorf("natsbench: publish: %w", perr)
 		}
+	})
+	if err != nil {
+		return err
 	}
 	return pub.Flush()
 }

@@ -48,6 +48,17 @@ func Describe(dataDir string) Machine {
 	return m
 }
 
+// LoadAvg returns the 1-, 5- and 15-minute load averages from
+// /proc/loadavg ("" if unreadable). Figures measured on a loaded machine
+// are not comparable, so the report prints them.
+func LoadAvg() string {
+	f := strings.Fields(readTrim("/proc/loadavg"))
+	if len(f) < 3 {
+		return ""
+	}
+	return strings.Join(f[:3], " ")
+}
+
 // Lines renders the description as "key: value" lines.
 func (m Machine) Lines() []string {
 	return []string{

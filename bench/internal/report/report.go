@@ -27,6 +27,8 @@ type Doc struct {
 	Started  time.Time
 	Elapsed  time.Duration
 	Machine  Machine
+	LoadPre  string // load averages before the run
+	LoadPost string // and after it
 	Preamble []string
 	Sections []Section
 }
@@ -44,6 +46,7 @@ func WriteMarkdown(w io.Writer, d *Doc) error {
 	for _, l := range d.Machine.Lines() {
 		fmt.Fprintf(&b, "- %s\n", l)
 	}
+	fmt.Fprintf(&b, "- Load average (1, 5, 15 min) before the run: %s; after it: %s\n", orUnknown(d.LoadPre), orUnknown(d.LoadPost))
 	b.WriteString("\n")
 	for _, p := range d.Preamble {
 		b.WriteString(p + "\n\n")

@@ -50,6 +50,7 @@ func SignIn(conn *Conn, auth *digest.Client, domain, alias, callBack string) (*L
 type PollResult struct {
 	Status int // 200 with parts, 204 when the hold elapsed
 	Parts  []rvpwire.PollPart
+	At     time.Time // when the whole answer had been read, before any parsing
 }
 
 // Poll sends one POLL asking for a hold of hold seconds (0: server default),
@@ -68,9 +69,10 @@ func (l *Login) Poll(hold int) (PollResult, error) {
 	if err != nil {
 		return PollResult{}, err
 	}
+	at := time.Now()
 	switch resp.Status {
 	case http.StatusNoContent:
-		return PollResult{Status: resp.Status}, nil
+		return PollResult{Status: resp.Status, At: at}, nil
 	case http.StatusOK:
 	default:
 		return PollResult{}, statusErr(r, resp)
@@ -82,7 +84,7 @@ func (l *Login) Poll(hold int) (PollResult, error) {
 	for _, p := range parts {
 		l.ack = max(l.ack, p.Seq)
 	}
-	return PollResult{Status: resp.Status, Parts: parts}, nil
+	return PollResult{Status: resp.Status, Parts: parts, At: at}, nil
 }
 
 // Watch subscribes the login's user to target's property changes
