@@ -118,7 +118,7 @@ func newScenario(t *testing.T, fe frontend) *scenario {
 // EXAMPLE\bob, PROPPATCH online, ...) to complete.
 func (s *scenario) bobSignsIn() {
 	t := s.t
-	sig, err := s.signals.waitFrom(s.ctx, 0, step, "AccountSignedOn from finch", func(g signal) bool {
+	sig, err := s.signals.waitFrom(s.ctx, 0, step, "AccountSignedOn from "+s.fe.name, func(g signal) bool {
 		return g.Member == "AccountSignedOn" || g.Member == "AccountConnectionError"
 	})
 	if err != nil {
@@ -358,7 +358,6 @@ func writePurpleConfig(t *testing.T, ui string) string {
   <settings>
    <setting name='domain' type='string'>` + authDomain + `</setting>
    <setting name='myhost' type='string'>127.0.0.1</setting>
-   <setting name='timeout' type='int'>10</setting>
   </settings>
   <settings ui='` + ui + `'>
    <setting name='auto-login' type='bool'>1</setting>
@@ -379,9 +378,17 @@ func writePurpleConfig(t *testing.T, ui string) string {
  </blist>
 </purple>
 `,
+		// librvp's request timeout (default 30 s) shorter than a step;
 		// Pidgin: no tray icon, so the buddy list is shown at start.
 		"prefs.xml": `<?xml version='1.0' encoding='UTF-8' ?>
 <pref version='1' name='/'>
+ <pref name='plugins'>
+  <pref name='prpl'>
+   <pref name='rvp'>
+    <pref name='timeout' type='int' value='10'/>
+   </pref>
+  </pref>
+ </pref>
  <pref name='pidgin'>
   <pref name='docklet'>
    <pref name='show' type='string' value='never'/>
