@@ -57,7 +57,10 @@ func TestIntegrationConversation(t *testing.T) {
 			if err := bcv.Typing(ctx); err != nil {
 				t.Fatal(err)
 			}
-			p.aev.wait(t, "typing at alice", func(e Event) bool { ty, ok := e.(TypingEvent); return ok && ty.From == "bob@example.com" && ty.SessionID == cv.ID() })
+			p.aev.wait(t, "typing at alice", func(e Event) bool {
+				ty, ok := e.(TypingEvent)
+				return ok && ty.From == "bob@example.com" && ty.SessionID == cv.ID()
+			})
 			if err := bcv.Send(ctx, "hi alice"); err != nil {
 				t.Fatal(err)
 			}

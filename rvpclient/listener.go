@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -47,7 +49,7 @@ func (c *Client) openDelivery(ctx context.Context, s *session, base *url.URL) er
 	if err != nil {
 		return err
 	}
-	l := newCallbackListener(ln, c.serveNotify(s))
+	l := newCallbackListener(ln, c.serveNotify(s), slog.NewLogLogger(c.log.Handler(), slog.LevelDebug))
 	s.listener = l
 	port := ln.Addr().(*net.TCPAddr).Port
 	s.callbackURL = "http://" + net.JoinHostPort(ip.String(), strconv.Itoa(port)) + l.path
@@ -87,7 +89,7 @@ func (c *Client) listen(mode Mode, ip net.IP) (net.Listener, error) {
 	return nil, &PortsBusyError{From: c.opts.PortFrom, To: c.opts.PortTo, Err: last}
 }
 
-func newCallbackListener(ln net.Listener, handle func(http.Header, []byte) error) *callbackListener {
+func newCallbackListener(ln net.Listener, handle func(http.Header, []byte) error, errorLog *log.Logger) *callbackListener {
 	l := &callbackListener{ln: ln, path: "/" + randomHex(16), done: make(chan struct{})}
 	l.srv = &http.Server{
 		Handler:           l.handler(handle),
@@ -96,7 +98,7 @@ func newCallbackListener(ln net.Listener, handle func(http.Header, []byte) error
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       60 * time.Second,
 		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          nil,
+		ErrorLog:          errorLog,
 	}
 	return l
 }
