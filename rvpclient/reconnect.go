@@ -57,9 +57,8 @@ func (c *Client) reconnect(ctx context.Context, sv *supervisor, old *session, ac
 		c.mu.Unlock()
 		s, err := c.connect(ctx, acct, status)
 		if err == nil {
-			if c.installFor(sv, s) {
-				c.restoreContacts(ctx, s)
-			} else {
+			c.restoreContacts(ctx, s) // before Connected is reported
+			if !c.installFor(sv, s) {
 				s.stop()
 			}
 			return

@@ -112,3 +112,32 @@ func canonical(in http.Header) http.Header {
 	}
 	return h
 }
+
+// waitSeq waits for events matching preds in this order (each after the
+// previous match) and returns the last one.
+func (l *eventLog) waitSeq(t testing.TB, what string, preds ...func(Event) bool) Event {
+	t.Helper()
+	deadline := time.NewTimer(10 * time.Second)
+	defer deadline.Stop()
+	for {
+		l.mu.Lock()
+		i, k := 0, 0
+		for ; i < len(l.all) && k < len(preds); i++ {
+			if preds[k](l.all[i]) {
+				k++
+			}
+		}
+		if k == len(preds) {
+			e := l.all[i-1]
+			l.mu.Unlock()
+			return e
+		}
+		sig := l.sig
+		l.mu.Unlock()
+		select {
+		case <-sig:
+		case <-deadline.C:
+			t.Fatalf("no %s event sequence; got %s", what, l.String())
+		}
+	}
+}
