@@ -3,6 +3,7 @@ package interop
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -39,6 +40,7 @@ type scenario struct {
 	events  *eventLog[rvpclient.Event] // alice's
 	purple  purple
 	signals *eventLog[signal] // bob's libpurple
+	wire    *wireRelay        // every request to rvpd and its status
 	account int               // bob's PurpleAccount id
 }
 
@@ -61,10 +63,14 @@ func runScenario(t *testing.T, fe frontend) {
 	s.bobSignsIn()
 	s.presenceSeenBothWays()
 	cv := s.aliceTypesAndWrites()
-	s.bobReplies(cv)
+	im := s.bobReplies(cv)
+	s.bobTypes(cv)
 	s.ui.screenshot(fe.name + "-conversation")
 	s.bobChangesStatus()
 	s.aliceChangesStatus()
+	s.bobBlocksAlice(cv)
+	s.aliceBlocksBob(im)
+	s.bobWritesToCarol()
 	s.bobSignsOut(cv)
 }
 
@@ -77,8 +83,9 @@ func newScenario(t *testing.T, fe frontend) *scenario {
 	data := filepath.Join(t.TempDir(), "data")
 	rvpdUser(t, bin, data, "alice", "Alice Example", password)
 	rvpdUser(t, bin, data, "bob", "Bob Builder", password)
+	rvpdUser(t, bin, data, "carol", "Carol Never-Online", password)
 	startRVPD(t, bin, data, "127.0.0.1:8080", filepath.Join(dir, "rvpd.log"))
-	startWireRelay(t, "127.0.0.1:80", "127.0.0.1:8080", filepath.Join(dir, "wire.log"), 25*time.Millisecond)
+	relay := startWireRelay(t, "127.0.0.1:80", "127.0.0.1:8080", filepath.Join(dir, "wire.log"), 25*time.Millisecond)
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("logs: %s/{wire.log,librvp-debug.log,rvpd.log}", dir)
@@ -86,7 +93,7 @@ func newScenario(t *testing.T, fe frontend) *scenario {
 		}
 	})
 
-	s := &scenario{t: t, fe: fe, ctx: t.Context(), dir: dir, events: newEventLog[rvpclient.Event]()}
+	s := &scenario{t: t, fe: fe, ctx: t.Context(), dir: dir, events: newEventLog[rvpclient.Event](), wire: relay}
 	s.alice = rvpclient.New(&rvpclient.Options{
 		CallbackHost: "127.0.0.1",
 		Handler:      rvpclient.HandlerFunc(s.events.add),
@@ -135,6 +142,24 @@ func (s *scenario) bobSignsIn() {
 		t.Fatalf("AccountSignedOn for account %s, want bob's %d", sig.Args[0], s.account)
 	}
 	t.Logf("bob signed in with librvp in %s (account %d)", s.fe, s.account)
+	s.wantLoginSubscribe()
+}
+
+// wantLoginSubscribe checks librvp's login on the wire: its first SUBSCRIBE
+// (no credentials) is challenged, the retry with Digest user EXAMPLE\bob is
+// granted.
+func (s *scenario) wantLoginSubscribe() {
+	items, _ := s.wire.exchanges.snapshot()
+	var got []string
+	for _, x := range items {
+		if x.Method == "SUBSCRIBE" && x.URI == "/instmsg/aliases/bob" && x.From == bobURL {
+			got = append(got, fmt.Sprintf("%s:%d", x.User, x.Status))
+		}
+	}
+	want := []string{":401", authDomain + `\bob:200`}
+	if len(got) < 2 || got[0] != want[0] || got[1] != want[1] {
+		s.t.Fatalf("librvp's login SUBSCRIBEs (user:status) %q, want %q first", got, want)
+	}
 }
 
 // presenceSeenBothWays: alice's watch on bob reports online; librvp shows
@@ -190,9 +215,10 @@ func (s *scenario) aliceTypesAndWrites() *rvpclient.Conversation {
 	return cv
 }
 
-// bobReplies sends from finch over D-Bus; rvpclient must decode it as a
-// message of the same conversation (librvp reuses the Session-Id).
-func (s *scenario) bobReplies(cv *rvpclient.Conversation) {
+// bobReplies sends from the front end over D-Bus; rvpclient must decode it
+// as a message of the same conversation (librvp reuses the Session-Id). It
+// returns libpurple's IM id.
+func (s *scenario) bobReplies(cv *rvpclient.Conversation) int {
 	t := s.t
 	const text = "Hi Alice, Bob here on librvp. Noon is fine!"
 	conv, err := s.purple.callInt(s.ctx, "PurpleConversationNew", i32(purpleConvIM), i32(s.account), "string:"+alice)
@@ -222,12 +248,13 @@ func (s *scenario) bobReplies(cv *rvpclient.Conversation) {
 		t.Errorf("bob's reply has Session-Id %s, alice's conversation is %s", m.SessionID, cv.ID())
 	}
 	t.Logf("alice received bob's reply: %+v", m)
+	return im
 }
 
 // bobChangesStatus walks librvp through its statuses; alice must see each
 // wire token.
 func (s *scenario) bobChangesStatus() {
-	for _, st := range []rvpclient.State{"away", "busy", "back-soon", "on-phone", "at-lunch", "online"} {
+	for _, st := range []rvpclient.State{"away", "busy", "back-soon", "on-phone", "at-lunch", "idle", "online"} {
 		from := s.events.mark()
 		if _, err := s.purple.call(s.ctx, "PurpleAccountSetStatusList", i32(s.account), "string:"+string(st), i32(1), i32(0)); err != nil {
 			s.t.Fatal(err)
@@ -253,11 +280,16 @@ func (s *scenario) aliceChangesStatus() {
 // alice sees it and a message to bob is refused as offline.
 func (s *scenario) bobSignsOut(cv *rvpclient.Conversation) {
 	t := s.t
-	from := s.events.mark()
+	from, from0 := s.events.mark(), s.wire.exchanges.mark()
 	if _, err := s.purple.call(s.ctx, "PurpleAccountSetEnabled", i32(s.account), "string:"+s.fe.ui, i32(0)); err != nil {
 		t.Fatal(err)
 	}
 	s.wantAliceSees(from, rvpclient.StateOffline)
+	if _, err := s.wire.exchanges.waitFrom(s.ctx, from0, step, "librvp's sign-out PROPPATCH", func(x exchange) bool {
+		return x.Method == "PROPPATCH" && x.From == bobURL && x.User != "" && x.Status == http.StatusMultiStatus
+	}); err != nil {
+		t.Errorf("librvp's offline PROPPATCH: %v", err)
+	}
 	err := cv.Send(s.ctx, "are you there?")
 	if !rvpclient.IsOffline(err) {
 		t.Fatalf("alice sends to bob after his sign-out: %v, want an offline error", err)

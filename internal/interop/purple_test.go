@@ -150,6 +150,7 @@ var signalArity = map[string]int{
 	"BuddyTypingStopped":     2,
 	"ReceivedImMsg":          5,
 	"SentImMsg":              3,
+	"WroteImMsg":             5,
 }
 
 // parseMonitor turns dbus-monitor's text output into signals: a header line

@@ -1,11 +1,14 @@
 package interop
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"os"
+	"regexp"
 	"sync"
 	"testing"
 	"time"
@@ -31,6 +34,17 @@ type wireRelay struct {
 	conns    map[net.Conn]struct{}
 	next     int
 	wg       sync.WaitGroup
+
+	exchanges *eventLog[exchange] // every request/response pair, decoded
+}
+
+// exchange is one HTTP request relayed to rvpd and the status it got.
+type exchange struct {
+	Conn        int
+	Method, URI string
+	From        string // RVP-From-Principal
+	User        string // Digest user name, "" without Authorization
+	Status      int    // 0 if no response was seen
 }
 
 // startWireRelay listens on addr and relays to upstream, writing the trace
@@ -45,7 +59,8 @@ func startWireRelay(t *testing.T, addr, upstream, logPath string, latency time.D
 	if err != nil {
 		t.Fatalf("interop: relay listen %s: %v", addr, err)
 	}
-	r := &wireRelay{ln: ln, upstream: upstream, latency: latency, log: f, conns: map[net.Conn]struct{}{}}
+	r := &wireRelay{ln: ln, upstream: upstream, latency: latency, log: f,
+		conns: map[net.Conn]struct{}{}, exchanges: newEventLog[exchange]()}
 	r.wg.Add(1)
 	go r.accept()
 	t.Cleanup(func() {
@@ -84,21 +99,81 @@ func (r *wireRelay) serve(id int, c net.Conn) {
 	r.conns[u] = struct{}{}
 	r.mu.Unlock()
 	defer r.forget(u)
-	var both sync.WaitGroup
-	both.Add(2)
-	go func() { defer both.Done(); r.pipe(id, "client -> rvpd", u, c, 0) }()
-	go func() { defer both.Done(); r.pipe(id, "rvpd -> client", c, u, r.latency) }()
-	both.Wait()
+	reqR, reqW := io.Pipe()
+	respR, respW := io.Pipe()
+	var all sync.WaitGroup
+	all.Add(4)
+	go func() { defer all.Done(); r.pipe(id, "client -> rvpd", u, c, 0, reqW) }()
+	go func() { defer all.Done(); r.pipe(id, "rvpd -> client", c, u, r.latency, respW) }()
+	pending := make(chan exchange, 64)
+	go func() { defer all.Done(); r.decodeRequests(id, reqR, pending) }()
+	go func() { defer all.Done(); r.decodeResponses(respR, pending) }()
+	all.Wait()
 }
 
-// pipe copies src to dst, recording each block and holding it for delay,
-// then half-closes dst.
-func (r *wireRelay) pipe(id int, dir string, dst, src net.Conn, delay time.Duration) {
+var digestUser = regexp.MustCompile(`username="([^"]*)"`)
+
+// decodeRequests parses the client's bytes as HTTP requests and queues an
+// exchange per request for decodeResponses. Undecodable input is drained.
+func (r *wireRelay) decodeRequests(id int, in *io.PipeReader, out chan<- exchange) {
+	defer func() {
+		close(out)
+		_, _ = io.Copy(io.Discard, in) // drain so the relay never blocks
+	}()
+	br := bufio.NewReader(in)
+	for {
+		req, err := http.ReadRequest(br)
+		if err != nil {
+			return
+		}
+		_, _ = io.Copy(io.Discard, req.Body)
+		x := exchange{Conn: id, Method: req.Method, URI: req.RequestURI, From: req.Header.Get("RVP-From-Principal")}
+		if m := digestUser.FindStringSubmatch(req.Header.Get("Authorization")); m != nil {
+			x.User = m[1]
+		}
+		select {
+		case out <- x:
+		default: // more than 64 unanswered requests: not HTTP/1.1 as we know it
+			return
+		}
+	}
+}
+
+// decodeResponses parses rvpd's bytes as HTTP responses and records each
+// with the request it answers.
+func (r *wireRelay) decodeResponses(in *io.PipeReader, reqs <-chan exchange) {
+	defer func() {
+		_, _ = io.Copy(io.Discard, in)
+		for x := range reqs { // requests that got no response
+			r.exchanges.add(x)
+		}
+	}()
+	br := bufio.NewReader(in)
+	for {
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			return
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		x, ok := <-reqs
+		if !ok {
+			return
+		}
+		x.Status = resp.StatusCode
+		r.exchanges.add(x)
+	}
+}
+
+// pipe copies src to dst, recording each block, passing it to tap and
+// holding it for delay, then half-closes dst and closes tap.
+func (r *wireRelay) pipe(id int, dir string, dst, src net.Conn, delay time.Duration, tap *io.PipeWriter) {
+	defer tap.Close()
 	buf := make([]byte, 32<<10)
 	for {
 		n, err := src.Read(buf)
 		if n > 0 {
 			r.record(id, dir, buf[:n])
+			_, _ = tap.Write(buf[:n])
 			time.Sleep(delay) // simulated network latency, not a wait for state
 			if _, werr := dst.Write(buf[:n]); werr != nil {
 				return
