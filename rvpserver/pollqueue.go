@@ -1,6 +1,7 @@
 package rvpserver
 
 import (
+	"cmp"
 	"slices"
 	"time"
 
@@ -29,22 +30,12 @@ func newPollQueue(st *pollStateRecord, items []*pollItemRecord) *pollQueue {
 	if st != nil {
 		q.st = *st
 	}
-	slices.SortFunc(q.items, func(a, b *pollItemRecord) int { return cmpUint(a.Seq, b.Seq) })
+	slices.SortFunc(q.items, func(a, b *pollItemRecord) int { return cmp.Compare(a.Seq, b.Seq) })
 	for _, it := range q.items {
 		q.bytes += len(it.Data)
 		q.st.LastSeq = max(q.st.LastSeq, it.Seq)
 	}
 	return q
-}
-
-func cmpUint(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // release answers the held POLL, if any, with code.
@@ -170,14 +161,7 @@ func (s *Server) dropQueueIfStaleLocked(sub *subscription, now time.Time) {
 
 // dropLocked removes items as lost: they count in RVP-Poll-Dropped.
 func (s *Server) dropLocked(sub *subscription, drop func(*pollItemRecord) bool) {
-	before := sub.queue.items
-	var ops []Op
-	for _, it := range slices.Clone(before) {
-		if drop(it) {
-			ops = append(ops, s.removeItemLocked(sub, it))
-		}
-	}
-	s.afterRemovalLocked(sub)
+	ops := s.removeMatchingLocked(sub, drop)
 	if len(ops) == 0 {
 		return
 	}
@@ -186,27 +170,29 @@ func (s *Server) dropLocked(sub *subscription, drop func(*pollItemRecord) bool) 
 	s.persistQueueLocked(sub, ops...)
 }
 
-// afterRemovalLocked resets the drop clock of an emptied queue and re-arms
-// the item timer.
-func (s *Server) afterRemovalLocked(sub *subscription) {
+// ackLocked removes the items a POLL acknowledged (seq <= n).
+func (s *Server) ackLocked(sub *subscription, n uint64) *commitWait {
+	ops := s.removeMatchingLocked(sub, func(it *pollItemRecord) bool { return it.Seq <= n })
+	if len(ops) == 0 {
+		return nil
+	}
+	return s.persistQueueLocked(sub, ops...)
+}
+
+// removeMatchingLocked removes the items for which match holds, resets
+// the drop clock of an emptied queue, re-arms the item timer and returns
+// the store ops.
+func (s *Server) removeMatchingLocked(sub *subscription, match func(*pollItemRecord) bool) []Op {
+	var ops []Op
+	for _, it := range slices.Clone(sub.queue.items) {
+		if match(it) {
+			ops = append(ops, s.removeItemLocked(sub, it))
+		}
+	}
 	if len(sub.queue.items) == 0 {
 		sub.queue.st.Since = time.Time{}
 		s.timers.cancel(timerKey{timerPollDrop, sub.ID})
 	}
 	s.armItemTimerLocked(sub)
-}
-
-// ackLocked removes the items a POLL acknowledged (seq <= n).
-func (s *Server) ackLocked(sub *subscription, n uint64) *commitWait {
-	var ops []Op
-	for _, it := range slices.Clone(sub.queue.items) {
-		if it.Seq <= n {
-			ops = append(ops, s.removeItemLocked(sub, it))
-		}
-	}
-	if len(ops) == 0 {
-		return nil
-	}
-	s.afterRemovalLocked(sub)
-	return s.persistQueueLocked(sub, ops...)
+	return ops
 }

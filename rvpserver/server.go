@@ -173,7 +173,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	return s.closeErr
 }
 
-// running reports whether requests may be served; mu must be held.
+// runningLocked reports whether requests may be served; mu must be held.
 func (s *Server) runningLocked() bool { return s.state == stateRunning }
 
 // submitLocked queues ops for the store in memory order; mu must be held.

@@ -158,7 +158,7 @@ func (s *Server) subHeaders(sub *subscription, life time.Duration) http.Header {
 
 func seconds(d time.Duration) string { return strconv.FormatInt(int64(d/time.Second), 10) }
 
-// findSub resolves Subscription-Id on the request's node: 400 when absent
+// findSubLocked resolves Subscription-Id on the request's node: 400 when absent
 // or invalid, 404 when unknown, 403 when the requester is neither the
 // subscriber nor the node's owner. mu must be held.
 func (s *Server) findSubLocked(rq *request) (*subscription, error) {
