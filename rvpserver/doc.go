@@ -28,8 +28,9 @@
 //     foreign request, judged by ACL entries accepting assertion). A local
 //     RVP-From-Principal that is not the authenticated user [403]. Bad or
 //     missing credentials [401] with SHA-256 and MD5 challenges.
-//   - Unknown node, or a node of a domain not served [404], after
-//     authentication. GET, HEAD, POST, PUT, LOCK, UNLOCK, OPTIONS and any
+//   - Unknown node, or an absolute Request-URI naming a domain not served
+//     [404], after authentication (a path-only Request-URI addresses
+//     Domains[0] whatever the Host header says). GET, HEAD, POST, PUT, LOCK, UNLOCK, OPTIONS and any
 //     unknown method [501]; COPY, MOVE [405]; no authentication needed.
 //   - SUBSCRIBE pragma/notify on another principal's node needs
 //     subscribe-others [403]; update/propchange with a Call-Back other than
