@@ -125,3 +125,32 @@ func TestACLForeignAssertion(t *testing.T) {
 		t.Fatalf("assertion deny: %d", code)
 	}
 }
+
+func TestForeignWatcherGetsPresenceAtItsServer(t *testing.T) {
+	e := newEnv(t, nil)
+	bob := e.user("bob")
+	remote := newListener(t) // stands for the foreign home server
+	zed := remote.URL + "/instmsg/aliases/zed"
+	subscribe := func(cb string) *resp {
+		req, _ := http.NewRequest("SUBSCRIBE", e.hs.URL+"/instmsg/aliases/bob", nil)
+		req.Host = testDomain
+		req.Header.Set(rvpwire.HeaderFromPrincipal, zed)
+		req.Header.Set(rvpwire.HeaderNotificationType, "update/propchange")
+		req.Header.Set(rvpwire.HeaderCallBack, cb)
+		return roundTrip(t, req)
+	}
+	if r := subscribe(remote.URL + "/instmsg/aliases/someone-else"); r.code != http.StatusForbidden {
+		t.Fatalf("foreign subscription with another's Call-Back: %d", r.code)
+	}
+	if r := subscribe(zed); r.code != http.StatusMultiStatus {
+		t.Fatalf("foreign subscription: %d %s", r.code, r.body)
+	}
+	bob.setState(rvpwire.StateBusy, "")
+	n := remote.next(t)
+	if n.path != "/instmsg/aliases/zed" || n.header.Get(rvpwire.HeaderFromPrincipal) != testDomain {
+		t.Fatalf("delivered to %s from %s", n.path, n.header.Get(rvpwire.HeaderFromPrincipal))
+	}
+	if from, st := presenceOf(t, n); from != principal("bob") || st != rvpwire.StateBusy {
+		t.Fatalf("foreign watcher got %s %s", from, st)
+	}
+}
