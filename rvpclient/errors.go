@@ -109,6 +109,9 @@ func IsNotFound(err error) bool { return rvpwire.IsStatus(err, http.StatusNotFou
 // conversation (500 from the recipient).
 func IsLeft(err error) bool { return rvpwire.IsStatus(err, http.StatusInternalServerError) }
 
+// IsAuth reports whether the server refused the user name or password.
+func IsAuth(err error) bool { return errors.Is(err, ErrAuth) }
+
 // IsTimeout reports whether err is a deadline or network timeout.
 func IsTimeout(err error) bool {
 	var ne net.Error

@@ -37,6 +37,7 @@ type fakeServer struct {
 	lease    int64 // status lease granted; default: as asked
 	views    int
 	noPoll   bool
+	md5Only  bool // offer only the MD5 challenge
 	hook     func(w http.ResponseWriter, r *http.Request) bool // true: handled
 	queueSig chan struct{}
 	cbClient *http.Client
@@ -111,7 +112,9 @@ func (f *fakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.refused++
 		f.mu.Unlock()
 		for _, c := range v.Challenge(digest.ChallengeStale(err)) {
-			w.Header().Add("WWW-Authenticate", c)
+			if !f.md5Only || strings.Contains(c, "MD5") {
+				w.Header().Add("WWW-Authenticate", c)
+			}
 		}
 		w.WriteHeader(http.StatusUnauthorized)
 		return
@@ -134,7 +137,9 @@ func (f *fakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (f *fakeServer) lookup(username string, alg digest.Algorithm) (string, error) {
+	f.mu.Lock()
 	c, ok := f.creds[digest.Alias(username)]
+	f.mu.Unlock()
 	if !ok {
 		return "", &digest.Error{Kind: digest.ErrUnknownUser}
 	}
@@ -350,4 +355,11 @@ func (f *fakeServer) poll(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+}
+
+// setPassword changes a user's password.
+func (f *fakeServer) setPassword(alias, pw string) {
+	f.mu.Lock()
+	f.creds[alias] = digest.NewCredentials(alias, pw, "example.com", []string{"example.com"}, nil)
+	f.mu.Unlock()
 }

@@ -162,3 +162,49 @@ func TestIntegrationRestart(t *testing.T) {
 	}
 	p.aev.wait(t, "restored contact subscription", isPresence("bob@example.com", StateBusy))
 }
+
+// TestIntegrationRemoveAndAllow: RemoveContact cancels the subscription on
+// the server; Allow replaces a block with an explicit grant.
+func TestIntegrationRemoveAndAllow(t *testing.T) {
+	p := newTestPair(t, nil)
+	ctx := testCtx(t)
+	watchedBy := func(name string) bool {
+		ws, err := p.bob.Watchers(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range ws {
+			if w.Name == name {
+				return true
+			}
+		}
+		return false
+	}
+	if _, err := p.alice.AddContact(ctx, "bob@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	if !watchedBy("alice@example.com") {
+		t.Fatal("alice's subscription not listed")
+	}
+	if err := p.alice.RemoveContact(ctx, "bob@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	if watchedBy("alice@example.com") || len(p.alice.Contacts()) != 0 {
+		t.Errorf("after RemoveContact: listed=%v, contacts %v", watchedBy("alice@example.com"), p.alice.Contacts())
+	}
+
+	if err := p.alice.Block(ctx, "bob@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	cv, _ := p.bob.StartConversation("alice@example.com")
+	if err := cv.Send(ctx, "blocked?"); !IsBlocked(err) {
+		t.Fatalf("send while blocked: %v", err)
+	}
+	if err := p.alice.Allow(ctx, "bob@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	if err := cv.Send(ctx, "allowed"); err != nil {
+		t.Fatalf("send after Allow: %v", err)
+	}
+	p.aev.wait(t, "allowed message", isMessage("bob@example.com", "allowed"))
+}

@@ -69,8 +69,14 @@ type Options struct {
 	// Default/Fixed mode; default 5 s; negative disables the test.
 	SelfTestTimeout time.Duration
 
-	Resolver   Resolver     // nil: net.DefaultResolver
-	HTTPClient *http.Client // nil: a client with RequestTimeout and its own transport
+	Resolver Resolver // nil: net.DefaultResolver
+	// HTTPClient sends the requests; nil means a client with its own
+	// transport and no proxy (a proxy would change the Request-URI that
+	// Digest signs). The engine uses a copy whose CheckRedirect leaves
+	// redirects to the engine (net/http would turn a redirected SUBSCRIBE
+	// into a GET) and whose Timeout is zero (RequestTimeout bounds
+	// requests; a client timeout would cut held POLLs).
+	HTTPClient *http.Client
 	// RequestTimeout bounds one ordinary request (not POLL); default 30 s.
 	RequestTimeout time.Duration
 
@@ -129,7 +135,12 @@ func (o *Options) withDefaults() Options {
 		n.Resolver = net.DefaultResolver
 	}
 	if n.HTTPClient == nil {
-		n.HTTPClient = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+		n.HTTPClient = defaultHTTPClient()
+	} else {
+		hc := *n.HTTPClient // shallow copy: the transport is shared
+		hc.CheckRedirect = noRedirect
+		hc.Timeout = 0
+		n.HTTPClient = &hc
 	}
 	if n.Listen == nil {
 		n.Listen = net.Listen
@@ -167,3 +178,11 @@ const (
 	StateIdle      = rvpwire.StateIdle
 	StateInvisible = rvpwire.StateInvisible
 )
+
+func defaultHTTPClient() *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.Proxy = nil
+	return &http.Client{Transport: tr, CheckRedirect: noRedirect}
+}
+
+func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }

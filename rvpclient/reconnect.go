@@ -58,7 +58,7 @@ func (c *Client) reconnect(ctx context.Context, sv *supervisor, old *session, ac
 		s, err := c.connect(ctx, acct, status)
 		if err == nil {
 			c.restoreContacts(ctx, s) // before Connected is reported
-			if !c.installFor(sv, s) {
+			if !c.installFor(sv, acct, s) {
 				s.stop()
 			}
 			return
@@ -78,17 +78,14 @@ func (c *Client) reconnect(ctx context.Context, sv *supervisor, old *session, ac
 }
 
 // installFor installs s if sv is still the current supervisor.
-func (c *Client) installFor(sv *supervisor, s *session) bool {
+func (c *Client) installFor(sv *supervisor, acct *account, s *session) bool {
 	c.mu.Lock()
 	current := c.super == sv
 	if current {
 		c.super = nil
 	}
 	c.mu.Unlock()
-	if current {
-		c.install(s)
-	}
-	return current
+	return current && c.install(acct, s)
 }
 
 // giveUp signs the client out after an error retrying cannot fix.

@@ -50,22 +50,33 @@ func (c *Client) SignIn(ctx context.Context, a Account) error {
 	s, err := c.connect(ctx, acct, status)
 	if err != nil {
 		c.mu.Lock()
-		c.acct = nil
+		if c.acct == acct {
+			c.acct = nil
+		}
 		c.diag.lastErr = err
 		c.mu.Unlock()
 		return err
 	}
-	c.install(s)
+	if !c.install(acct, s) { // SignOut or Close came first
+		s.stop()
+		return fmt.Errorf("rvpclient: sign in as %s: %w", node.SignInName(), ErrNotSignedIn)
+	}
 	return nil
 }
 
-// install makes s the live session and reports Connected.
-func (c *Client) install(s *session) {
+// install makes s the live session of acct and reports Connected; it
+// reports false when acct was signed out meanwhile.
+func (c *Client) install(acct *account, s *session) bool {
 	c.mu.Lock()
+	if c.acct != acct || c.closed {
+		c.mu.Unlock()
+		return false
+	}
 	c.sess, c.conn = s, Connected
 	c.diag.session(s)
 	c.mu.Unlock()
 	c.emit(ConnectionEvent{State: Connected})
+	return true
 }
 
 // SignOut cancels the contact subscriptions, publishes offline, cancels the

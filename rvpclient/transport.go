@@ -97,15 +97,23 @@ func (t *transport) do(ctx context.Context, r *request) (*response, error) {
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
-	for attempt := 0; ; attempt++ {
+	challenges, redirected := 0, false
+	for {
 		resp, sent, err := t.roundTrip(ctx, r)
 		if err != nil {
 			return nil, err
 		}
-		if resp.code == http.StatusUnauthorized && t.auth != nil && attempt < 2 {
+		if resp.code == http.StatusUnauthorized && t.auth != nil && challenges < 2 {
+			challenges++ // the first challenge, then at most one stale nonce
 			if err := t.challenge(r, resp, sent); err != nil {
 				return nil, err
 			}
+			continue
+		}
+		if next := t.redirect(r, resp); next != nil && !redirected {
+			// A router answered 302 with the physical URL (PROTOCOL.md
+			// 2.2): send the same request there, once.
+			t, r, redirected = next.tr, next.req, true
 			continue
 		}
 		if resp.code/100 != 2 {
@@ -203,3 +211,30 @@ func reasonOf(resp *response) string {
 }
 
 func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
+
+type redirected struct {
+	tr  *transport
+	req *request
+}
+
+// redirect returns where a 302/307 answer sends the request, or nil. The
+// target gets the same method, headers and body; credentials are kept
+// (the router and the home server share the realm).
+func (t *transport) redirect(r *request, resp *response) *redirected {
+	if resp.code != http.StatusFound && resp.code != http.StatusTemporaryRedirect {
+		return nil
+	}
+	loc, err := url.Parse(resp.header.Get("Location"))
+	if err != nil || loc.Host == "" {
+		return nil
+	}
+	base, err := parseBase(loc.Scheme + "://" + loc.Host)
+	if err != nil {
+		return nil
+	}
+	nt := *t
+	nt.base = base
+	nr := *r
+	nr.path = loc.RequestURI()
+	return &redirected{tr: &nt, req: &nr}
+}
