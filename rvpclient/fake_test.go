@@ -37,7 +37,7 @@ type fakeServer struct {
 	lease    int64 // status lease granted; default: as asked
 	views    int
 	noPoll   bool
-	md5Only  bool // offer only the MD5 challenge
+	md5Only  bool                                              // offer only the MD5 challenge
 	hook     func(w http.ResponseWriter, r *http.Request) bool // true: handled
 	queueSig chan struct{}
 	cbClient *http.Client
