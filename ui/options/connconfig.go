@@ -3,6 +3,7 @@ package options
 import (
 	"context"
 	"strconv"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -51,6 +52,8 @@ type ConnectionDialog struct {
 	cancel   *keyButton
 	dlg      *dialog.CustomDialog
 	detach   func()
+	refocus  func()
+	opener   fyne.Focusable // gets the focus back on close if nothing had it
 	saving   bool
 	closed   bool
 }
@@ -127,9 +130,11 @@ func fixedWidth(e fyne.CanvasObject, width float32) fyne.CanvasObject {
 	return container.NewGridWrap(fyne.NewSize(width, e.MinSize().Height), e)
 }
 
-// Show shows the dialog and focuses the mode choice.
+// Show shows the dialog and focuses the mode choice; closing it gives the
+// focus back to what had it before.
 func (d *ConnectionDialog) Show() {
 	d.detach = d.keys.attach(d.parent.Canvas())
+	d.refocus = focusReturner(d.parent.Canvas(), d.opener)
 	d.dlg.Show()
 	d.parent.Canvas().Focus(d.choice)
 }
@@ -167,6 +172,9 @@ func (d *ConnectionDialog) close() {
 		d.detach()
 	}
 	d.dlg.Hide()
+	if d.refocus != nil {
+		d.refocus()
+	}
 }
 
 // submit is OK: validate, then save off the UI goroutine.
@@ -178,6 +186,7 @@ func (d *ConnectionDialog) submit() {
 	if err != nil {
 		d.showError(err)
 		d.parent.Canvas().Focus(bad)
+		bad.selectAll() // also when it had the focus already
 		return
 	}
 	d.setSaving(true)
@@ -218,7 +227,7 @@ func (d *ConnectionDialog) showError(err error) {
 // to save, or the error and the field to focus. Fields of the modes not
 // chosen keep their typed value when it is valid and the shown value
 // otherwise, so a stray value in a disabled field never blocks OK.
-func (d *ConnectionDialog) collect() (Connection, fyne.Focusable, error) {
+func (d *ConnectionDialog) collect() (Connection, *keyEntry, error) {
 	c := Connection{Mode: d.choice.Selected()}
 	period, periodErr := settings.ValidatePollingPeriod(d.period.Text)
 	ports, portsErr := settings.ValidatePorts(d.from.Text, d.to.Text)
@@ -226,7 +235,7 @@ func (d *ConnectionDialog) collect() (Connection, fyne.Focusable, error) {
 	case c.Mode == settings.ModePolling && periodErr != nil:
 		return c, d.period, periodErr
 	case c.Mode == settings.ModeFixedPorts && portsErr != nil:
-		return c, d.from, portsErr
+		return c, d.refusedPortField(), portsErr
 	}
 	c.PeriodMinutes, c.Ports = period, ports
 	if periodErr != nil {
@@ -242,4 +251,15 @@ func (d *ConnectionDialog) collect() (Connection, fyne.Focusable, error) {
 		}
 	}
 	return c, nil, nil
+}
+
+// refusedPortField is the port field to correct: "from" unless it is valid
+// on its own and "to" is not.
+func (d *ConnectionDialog) refusedPortField() *keyEntry {
+	if _, err := settings.ValidatePorts(d.from.Text, ""); err == nil {
+		if _, err := settings.ValidatePorts(d.to.Text, ""); err != nil && strings.TrimSpace(d.to.Text) != "" {
+			return d.to
+		}
+	}
+	return d.from
 }

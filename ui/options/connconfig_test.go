@@ -151,18 +151,20 @@ func TestConnectionDialogPortsValidation(t *testing.T) {
 		name, from, to string
 		wantMsg        string // "" means accepted
 		want           settings.Ports
+		focusTo        bool // the "to" field is the one to correct
 	}{
-		{"1024", "1024", "1024", settings.MsgPortsRange, settings.Ports{}},
-		{"1025", "1025", "1025", "", settings.Ports{From: 1025, To: 1025}},
-		{"65535", "65535", "65535", "", settings.Ports{From: 65535, To: 65535}},
-		{"65536", "65536", "65536", settings.MsgPortsRange, settings.Ports{}},
-		{"from 1024 to 2000", "1024", "2000", settings.MsgPortsRange, settings.Ports{}},
-		{"to 65536", "5000", "65536", settings.MsgPortsRange, settings.Ports{}},
-		{"from greater than to", "5010", "5000", settings.MsgPortsOrder, settings.Ports{}},
-		{"range", "5000", "5010", "", settings.Ports{From: 5000, To: 5010}},
-		{"single port, to empty", "5000", "", "", settings.Ports{From: 5000, To: 5000}},
-		{"empty", "", "", settings.MsgPortsMissing, settings.Ports{}},
-		{"letters", "abc", "5010", settings.MsgPortsRange, settings.Ports{}},
+		{"1024", "1024", "1024", settings.MsgPortsRange, settings.Ports{}, false},
+		{"1025", "1025", "1025", "", settings.Ports{From: 1025, To: 1025}, false},
+		{"65535", "65535", "65535", "", settings.Ports{From: 65535, To: 65535}, false},
+		{"65536", "65536", "65536", settings.MsgPortsRange, settings.Ports{}, false},
+		{"from 1024 to 2000", "1024", "2000", settings.MsgPortsRange, settings.Ports{}, false},
+		{"to 65536", "5000", "65536", settings.MsgPortsRange, settings.Ports{}, true},
+		{"from greater than to", "5010", "5000", settings.MsgPortsOrder, settings.Ports{}, false},
+		{"range", "5000", "5010", "", settings.Ports{From: 5000, To: 5010}, false},
+		{"single port, to empty", "5000", "", "", settings.Ports{From: 5000, To: 5000}, false},
+		{"empty", "", "", settings.MsgPortsMissing, settings.Ports{}, false},
+		{"letters", "abc", "5010", settings.MsgPortsRange, settings.Ports{}, false},
+		{"letters in to", "5000", "x", settings.MsgPortsRange, settings.Ports{}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -177,6 +179,13 @@ func TestConnectionDialogPortsValidation(t *testing.T) {
 				}
 				if f.dlg.from.Text != tt.from || f.dlg.to.Text != tt.to {
 					t.Errorf("input lost: %q-%q", f.dlg.from.Text, f.dlg.to.Text)
+				}
+				wantFocus := f.dlg.from
+				if tt.focusTo {
+					wantFocus = f.dlg.to
+				}
+				if f.canvas.Focused() != wantFocus {
+					t.Errorf("focus on %p, want the refused field %p (to: %v)", f.canvas.Focused(), wantFocus, tt.focusTo)
 				}
 				return
 			}

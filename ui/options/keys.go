@@ -58,6 +58,15 @@ func newKeyEntry(keys *dialogKeys) *keyEntry {
 	return e
 }
 
+// FocusGained implements fyne.Focusable: like a native dialog's field, it
+// selects its text, so typing replaces it (a tap then places the cursor).
+func (e *keyEntry) FocusGained() {
+	e.Entry.FocusGained()
+	e.selectAll()
+}
+
+func (e *keyEntry) selectAll() { e.TypedShortcut(&fyne.ShortcutSelectAll{}) }
+
 // TypedKey implements fyne.Focusable.
 func (e *keyEntry) TypedKey(ev *fyne.KeyEvent) {
 	if ev.Name == fyne.KeyEscape && e.keys.cancel != nil {

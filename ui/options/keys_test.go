@@ -159,3 +159,70 @@ func openDialogWithHandler(t *testing.T) *handlerFixture {
 	f.dlg.Show()
 	return f
 }
+
+func TestDialogsGiveTheFocusBack(t *testing.T) {
+	fake := &fakeConnection{state: pollingState(10), gate: newGate()}
+	w := newOptions(t, Deps{SignInName: kari, Connection: fake})
+	w.Show()
+	c := w.win.Canvas()
+	c.Focus(w.advanced)
+	press(c, fyne.KeySpace) // a focused button is activated with Space
+	fake.gate.pass()
+	w.Wait()
+	if c.Focused() != w.conn.choice {
+		t.Fatalf("focus %T in the dialog, want the mode choice", c.Focused())
+	}
+	press(c, fyne.KeyEscape)
+	if c.Focused() != w.advanced {
+		t.Fatalf("after Escape focus is on %T, want Advanced...", c.Focused())
+	}
+
+	press(c, fyne.KeySpace)
+	fake.gate.pass()
+	w.Wait()
+	press(c, fyne.KeyReturn) // OK with the loaded values
+	fake.gate.pass()
+	w.Wait()
+	if !containsText(overlayTexts(c), settings.ConnectionChangedNotice) {
+		t.Fatal("notice not shown")
+	}
+	press(c, fyne.KeyReturn)
+	if c.Overlays().Top() != nil || c.Focused() != w.advanced {
+		t.Errorf("after the notice: overlay %v, focus %T; want none and Advanced...", c.Overlays().Top(), c.Focused())
+	}
+}
+
+func TestConnectionDialogTabSelectsFieldText(t *testing.T) {
+	f := openDialog(t, pollingState(10))
+	press(f.canvas, fyne.KeyTab)
+	if f.canvas.Focused() != f.dlg.period {
+		t.Fatalf("Tab focused %T, want the polling field", f.canvas.Focused())
+	}
+	typeFocused(t, f.canvas, "5")
+	if f.dlg.period.Text != "5" {
+		t.Errorf("typing after Tab gave %q, want the selected 10 replaced by 5", f.dlg.period.Text)
+	}
+	press(f.canvas, fyne.KeyReturn)
+	f.finishSave()
+	assertSavedByKeyboard(t, f, Connection{Mode: settings.ModePolling, PeriodMinutes: 5})
+}
+
+func TestConnectionDialogRefusedFieldIsSelectedForRetyping(t *testing.T) {
+	f := openDialog(t, ConnectionState{Connection: Connection{Mode: settings.ModeFixedPorts, PeriodMinutes: 10}})
+	c := f.canvas
+	press(c, fyne.KeyTab)
+	typeFocused(t, c, "5000")
+	press(c, fyne.KeyTab)
+	typeFocused(t, c, "80")
+	press(c, fyne.KeyReturn) // refused while "to" has the focus already
+	if c.Focused() != f.dlg.to || f.dlg.errText.Text != settings.MsgPortsRange {
+		t.Fatalf("focus %T, error %q", c.Focused(), f.dlg.errText.Text)
+	}
+	typeFocused(t, c, "5010")
+	if f.dlg.to.Text != "5010" {
+		t.Fatalf("retyping gave %q, want the refused 80 replaced", f.dlg.to.Text)
+	}
+	press(c, fyne.KeyReturn)
+	f.finishSave()
+	assertSavedByKeyboard(t, f, Connection{Mode: settings.ModeFixedPorts, PeriodMinutes: 10, Ports: settings.Ports{From: 5000, To: 5010}})
+}

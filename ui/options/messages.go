@@ -25,10 +25,11 @@ func userMessage(err error, what string) string {
 // messageDialog is a modal dialog with one button that Enter, Escape and
 // Space activate, focused when shown; the button closes it.
 type messageDialog struct {
-	dlg    *dialog.CustomDialog
-	button *keyButton
-	keys   dialogKeys
-	detach func()
+	dlg     *dialog.CustomDialog
+	button  *keyButton
+	keys    dialogKeys
+	detach  func()
+	refocus func()
 }
 
 // showMessage shows text in a modal message dialog over parent.
@@ -47,6 +48,7 @@ func showDialog(parent fyne.Window, title string, content fyne.CanvasObject, but
 	m.dlg = dialog.NewCustomWithoutButtons(title, content, parent)
 	m.dlg.SetButtons([]fyne.CanvasObject{m.button})
 	m.detach = m.keys.attach(parent.Canvas())
+	m.refocus = focusReturner(parent.Canvas(), nil)
 	m.dlg.Show()
 	parent.Canvas().Focus(m.button)
 	return m
@@ -59,6 +61,22 @@ func (m *messageDialog) close() {
 	m.detach()
 	m.detach = nil
 	m.dlg.Hide()
+	m.refocus()
+}
+
+// focusReturner returns a function that gives the focus back to the widget
+// focused on c now, or else to fallback (the button that opened the dialog,
+// which a tap unfocuses), as a native dialog does when it closes.
+func focusReturner(c fyne.Canvas, fallback fyne.Focusable) func() {
+	prev := c.Focused()
+	if prev == nil {
+		prev = fallback
+	}
+	return func() {
+		if prev != nil {
+			c.Focus(prev)
+		}
+	}
 }
 
 // withMinWidth gives o at least the given width.

@@ -69,7 +69,7 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 		container.NewTabItem(NotificationsTab, notif),
 	)
 	w.win.SetContent(w.tabs)
-	w.win.Resize(fyne.NewSize(560, 420))
+	w.win.Resize(fyne.NewSize(600, 540))
 	w.win.SetOnClosed(w.onClosed)
 	return w
 }
@@ -133,6 +133,7 @@ func (w *Window) openConnection() {
 				return
 			}
 			w.conn = newConnectionDialog(w.win, state, w.deps.Connection, w.deps.OnConnectionSaved, w.tasks)
+			w.conn.opener = w.advanced
 			w.conn.Show()
 		}
 	})
