@@ -5,6 +5,8 @@ import (
 	"errors"
 	"sync"
 	"testing"
+	"testing/synctest"
+	"time"
 )
 
 // gateStore blocks every Apply until released and counts the calls.
@@ -54,4 +56,34 @@ func TestCommitterGroupsWrites(t *testing.T) {
 	if err := c.submit(Del(BucketMeta, "k")).wait(context.Background()); !errors.Is(err, ErrNotRunning) {
 		t.Fatalf("submit after close: %v", err)
 	}
+}
+
+func TestSchedulerReplacesAndSkipsStale(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		fired := make(chan timerKey, 8)
+		s := newScheduler(time.Now, func(k timerKey) { fired <- k })
+		a, b := timerKey{timerSub, 1}, timerKey{timerView, 2}
+		start := time.Now()
+		s.set(a, start.Add(10*time.Second))
+		s.set(a, start.Add(10*time.Second)) // same deadline: no second entry
+		s.set(b, start.Add(5*time.Second))
+		s.set(b, start.Add(20*time.Second)) // moved later: the 5 s entry is stale
+		s.cancel(a)
+		s.set(a, start.Add(15*time.Second))
+		if got := len(s.h); got != 4 {
+			t.Fatalf("heap holds %d entries, want 4", got)
+		}
+		go s.run()
+		defer s.close()
+		if k := <-fired; k != a || time.Since(start) != 15*time.Second {
+			t.Fatalf("first firing %v after %v", k, time.Since(start))
+		}
+		if k := <-fired; k != b || time.Since(start) != 20*time.Second {
+			t.Fatalf("second firing %v after %v", k, time.Since(start))
+		}
+		synctest.Wait()
+		if len(fired) != 0 {
+			t.Fatal("a stale or cancelled entry fired")
+		}
+	})
 }

@@ -120,20 +120,15 @@ func (s *Server) persistQueueLocked(sub *subscription, ops ...Op) *commitWait {
 	return s.submitLocked(append(ops, putRecord(BucketPollState, idKey(sub.ID), &sub.queue.st))...)
 }
 
-// armItemTimerLocked arms the expiry of the earliest item, or disarms.
+// armItemTimerLocked arms the expiry of the oldest item, or disarms. Items
+// of one login share its PollMsgLifeTime, so expiries follow sequence order.
 func (s *Server) armItemTimerLocked(sub *subscription) {
 	key := timerKey{timerPollItems, sub.ID}
 	if len(sub.queue.items) == 0 {
 		s.timers.cancel(key)
 		return
 	}
-	first := sub.queue.items[0].Expires
-	for _, it := range sub.queue.items[1:] {
-		if it.Expires.Before(first) {
-			first = it.Expires
-		}
-	}
-	s.timers.set(key, first)
+	s.timers.set(key, sub.queue.items[0].Expires)
 }
 
 // armQueueTimersLocked re-arms a loaded queue's timers.

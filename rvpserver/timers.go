@@ -65,6 +65,10 @@ func newScheduler(now func() time.Time, fire func(timerKey)) *scheduler {
 // set arms (or re-arms) key for at. Safe from any goroutine.
 func (s *scheduler) set(key timerKey, at time.Time) {
 	s.mu.Lock()
+	if cur, ok := s.due[key]; ok && cur.Equal(at) {
+		s.mu.Unlock()
+		return
+	}
 	s.due[key] = at
 	heap.Push(&s.h, timerEntry{at: at, key: key})
 	first := s.h[0].key == key && s.h[0].at.Equal(at)
