@@ -85,9 +85,26 @@ func (c *Client) connect(ctx context.Context, acct *account, status State) (*ses
 	}
 	if err := c.establish(ctx, s, acct, status); err != nil {
 		s.stop()
+		c.abandon(s, acct)
 		return nil, err
 	}
 	return s, nil
+}
+
+// abandon cancels, best effort, the own subscriptions of a session whose
+// sign-in failed half-way, so the server does not keep delivering to a
+// closed listener until the lease ends.
+func (c *Client) abandon(s *session, acct *account) {
+	c.mu.Lock()
+	ids := []uint64{s.selfID, s.loginID}
+	c.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	for _, id := range ids {
+		if id != 0 {
+			_ = c.unsubscribe(ctx, s, acct.node, id)
+		}
+	}
 }
 
 func (c *Client) newTransport(base *url.URL, acct *account) *transport {

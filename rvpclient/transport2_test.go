@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"rendezvous/internal/digest"
+	"rendezvous/internal/rvpwire"
 )
 
 // TestDigestMD5: a server offering only MD5 is answered with MD5.
@@ -90,4 +91,28 @@ func TestReconnectGivesUpOnPassword(t *testing.T) {
 			t.Errorf("reason %v, state %v", e.Reason, c.State())
 		}
 	})
+}
+
+// TestSignInFailureCleansUp: when the status cannot be published, sign-in
+// fails with the status error and the own subscriptions are cancelled.
+func TestSignInFailureCleansUp(t *testing.T) {
+	f := newFakeServer(t, "alice")
+	f.setHook(func(w http.ResponseWriter, r *http.Request) bool {
+		if r.Method == "PROPPATCH" {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return true
+		}
+		return false
+	})
+	c, _ := newTestClient(t, startFake(t, f), nil)
+	err := c.SignIn(testCtx(t), Account{SignInName: "alice@example.com", Password: "pw-alice"})
+	if code := rvpwire.StatusCode(err); code != http.StatusServiceUnavailable || c.State() != Disconnected {
+		t.Fatalf("err = %v (code %d), state %v", err, code, c.State())
+	}
+	f.mu.Lock()
+	left := len(f.subs)
+	f.mu.Unlock()
+	if left != 0 || len(f.requests("UNSUBSCRIBE")) != 2 {
+		t.Errorf("%d subscriptions left, %d UNSUBSCRIBEs", left, len(f.requests("UNSUBSCRIBE")))
+	}
 }
