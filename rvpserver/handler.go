@@ -22,7 +22,6 @@ type request struct {
 	r       *http.Request
 	node    rvpwire.Node // target node as addressed (alias lower-case)
 	nodeURL string       // its logical URL as addressed
-	acct    *accountRecord
 	who     requester
 	body    []byte
 	slot    *slot // released early by a POLL that starts holding
@@ -88,7 +87,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer slot.release()
-	rq, err := s.prepare(r)
+	rq, err := s.prepare(w, r)
 	var rep *reply
 	if err == nil {
 		rq.slot = slot
@@ -102,7 +101,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // prepare authenticates, resolves the target node and reads the body.
-func (s *Server) prepare(r *http.Request) (*request, error) {
+// An oversized body makes net/http close the connection after the 413.
+func (s *Server) prepare(w http.ResponseWriter, r *http.Request) (*request, error) {
 	s.mu.Lock()
 	running := s.runningLocked()
 	s.mu.Unlock()
@@ -113,7 +113,7 @@ func (s *Server) prepare(r *http.Request) (*request, error) {
 	if err != nil {
 		return nil, err
 	}
-	node, acct, err := s.target(r)
+	node, _, err := s.target(r)
 	if err != nil {
 		return nil, err
 	}
@@ -123,11 +123,11 @@ func (s *Server) prepare(r *http.Request) (*request, error) {
 	}
 	var body []byte
 	if r.ContentLength != 0 { // a POLL has no body: no buffer for it
-		if body, err = io.ReadAll(http.MaxBytesReader(nil, r.Body, limit)); err != nil {
+		if body, err = io.ReadAll(http.MaxBytesReader(w, r.Body, limit)); err != nil {
 			return nil, err
 		}
 	}
-	return &request{r: r, node: node, nodeURL: node.String(), acct: acct, who: who, body: body}, nil
+	return &request{r: r, node: node, nodeURL: node.String(), who: who, body: body}, nil
 }
 
 // write sends a reply with Content-Length set before WriteHeader.
