@@ -8,7 +8,7 @@ import (
 )
 
 // ACL returns the own node's access-control list (ACL method, no body).
-func (c *Client) ACL(ctx context.Context) (rvpwire.ACL, error) {
+func (c *Client) ACL(ctx context.Context) (ACL, error) {
 	s, acct, err := c.liveAccount()
 	if err != nil {
 		return rvpwire.ACL{}, fmt.Errorf("rvpclient: read ACL: %w", err)

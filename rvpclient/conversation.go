@@ -87,14 +87,14 @@ func (cv *Conversation) Participants() []string {
 // IsQueueFull), a *NetworkError, or a *ConversationError when there are
 // several participants.
 func (cv *Conversation) Send(ctx context.Context, text string) error {
-	return cv.SendFormatted(ctx, text, rvpwire.Format{})
+	return cv.SendFormatted(ctx, text, Format{})
 }
 
 // SendFormatted is Send with an explicit X-MMS-IM-Format; a zero Format
 // means the default.
-func (cv *Conversation) SendFormatted(ctx context.Context, text string, f rvpwire.Format) error {
+func (cv *Conversation) SendFormatted(ctx context.Context, text string, f Format) error {
 	format := ""
-	if f != (rvpwire.Format{}) {
+	if f != (Format{}) {
 		format = f.String()
 	}
 	cv.c.mu.Lock()

@@ -3,8 +3,6 @@ package rvpclient
 import (
 	"sync"
 	"time"
-
-	"rendezvous/internal/rvpwire"
 )
 
 // Event is something the engine tells the application. The set of event
@@ -34,8 +32,8 @@ type MessageEvent struct {
 	From      string // sender's sign-in name, e.g. bob@example.com
 	FromName  string // sender's display name as sent (r:description)
 	Text      string
-	Format    rvpwire.Format // parsed X-MMS-IM-Format
-	Time      time.Time      // when it arrived
+	Format    Format    // parsed X-MMS-IM-Format
+	Time      time.Time // when it arrived
 }
 
 // TypingEvent says a participant is typing; it repeats about every 4 s while

@@ -186,3 +186,12 @@ func defaultHTTPClient() *http.Client {
 }
 
 func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// Format is a parsed X-MMS-IM-Format (font, effects, colour ...).
+type Format = rvpwire.Format
+
+// ACL is the own node's access-control list; ACE is one entry.
+type (
+	ACL = rvpwire.ACL
+	ACE = rvpwire.ACE
+)

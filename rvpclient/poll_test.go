@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"rendezvous/internal/rvpwire"
 )
@@ -211,4 +212,56 @@ func newCutRelay(t *testing.T, target string) string {
 		}
 	}()
 	return ln.Addr().String()
+}
+
+// TestPollBadItem: an item that cannot be decoded is acknowledged and
+// reported, and the items after it are delivered.
+func TestPollBadItem(t *testing.T) {
+	f := newFakeServer(t, "alice")
+	var acks []string
+	var mu sync.Mutex
+	first := true
+	second := make(chan struct{})
+	f.setHook(func(w http.ResponseWriter, r *http.Request) bool {
+		if r.Method != "POLL" {
+			return false
+		}
+		mu.Lock()
+		acks = append(acks, r.Header.Get(rvpwire.HeaderPollAck))
+		isFirst := first
+		if len(acks) == 2 {
+			close(second)
+		}
+		first = false
+		mu.Unlock()
+		if !isFirst {
+			<-r.Context().Done()
+			return true
+		}
+		good := textNotify("http://example.com/instmsg/aliases/bob", "http://example.com/instmsg/aliases/alice", "{S}", "after garbage")
+		ct, body := rvpwire.WritePollAnswer([]rvpwire.PollPart{
+			{Seq: 1, Request: rvpwire.FormatNotify("/", "x", http.Header{}, []byte("<garbage"))},
+			{Seq: 2, Request: rvpwire.FormatNotify("/", "x", http.Header{}, good)},
+		})
+		w.Header().Set("Content-Type", ct)
+		w.Write(body)
+		return true
+	})
+	a, aev := newTestClient(t, startFake(t, f), polling)
+	signIn(t, a, "alice")
+	aev.wait(t, "message", isMessage("bob@example.com", "after garbage"))
+	if err := a.Diagnostics().LastError; !errors.Is(err, rvpwire.ErrMalformed) {
+		t.Errorf("last error %v", err)
+	}
+	select {
+	case <-second:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no second POLL")
+	}
+	a.Close()
+	mu.Lock()
+	defer mu.Unlock()
+	if len(acks) < 2 || acks[0] != "0" || acks[1] != "2" {
+		t.Errorf("acks %v, want 0 then 2", acks)
+	}
 }
