@@ -38,7 +38,7 @@ type ConversationOptions struct {
 	Describe Describer
 	Icons    Icons
 	// LoadHistory returns earlier messages with Peer, oldest first. It runs
-	// on the window's goroutine before anything else; nil means none.
+	// on the window's goroutine at the first Show; nil means none.
 	LoadHistory func(ctx context.Context) ([]Message, error)
 
 	Invitable func() []Contact  // contacts offered by Invite; nil disables Invite
@@ -66,6 +66,7 @@ type ConversationWindow struct {
 	typers     []typer // who is typing, in arrival order
 	input      *messageEntry
 	active     bool
+	shown      bool
 	closed     bool
 	lastTyping time.Time // when we last told others we are typing
 	typingSeq  int
@@ -96,9 +97,6 @@ func NewConversationWindow(a fyne.App, opts ConversationOptions) *ConversationWi
 	w.win.Resize(fyne.NewSize(480, 420))
 	w.win.SetOnClosed(w.closedByUser)
 	w.refreshPeers()
-	if opts.LoadHistory != nil {
-		w.queue.submit(w.loadHistory)
-	}
 	return w
 }
 
@@ -106,7 +104,12 @@ func NewConversationWindow(a fyne.App, opts ConversationOptions) *ConversationWi
 func (w *ConversationWindow) Window() fyne.Window { return w.win }
 
 // Show shows the window, brings it to the front and focuses the input.
+// The first Show loads the history.
 func (w *ConversationWindow) Show() {
+	if !w.shown && w.opts.LoadHistory != nil {
+		w.queue.submit(w.loadHistory)
+	}
+	w.shown = true
 	w.win.Show()
 	w.win.RequestFocus()
 	w.win.Canvas().Focus(w.input)
