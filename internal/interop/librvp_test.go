@@ -34,6 +34,7 @@ type scenario struct {
 	t       *testing.T
 	fe      frontend
 	ui      frontendRun
+	layout  netLayout
 	ctx     context.Context
 	dir     string
 	alice   *rvpclient.Client
@@ -47,19 +48,79 @@ type scenario struct {
 // TestLibrvpFinch signs bob in with librvp 0.9.7 (in finch) and alice with
 // rvpclient, both on rvpd, and checks presence both ways, typing, messages
 // both ways, status changes both ways and sign-out.
-func TestLibrvpFinch(t *testing.T) { runScenario(t, finchFrontend) }
+func TestLibrvpFinch(t *testing.T) { runScenario(t, finchFrontend, plainDomain) }
 
 // TestLibrvpPidgin is the same scenario with Pidgin (GTK) under Xvfb, and
 // saves screenshots of its buddy list and conversation window.
-func TestLibrvpPidgin(t *testing.T) { runScenario(t, pidginFrontend) }
+func TestLibrvpPidgin(t *testing.T) { runScenario(t, pidginFrontend, plainDomain) }
 
-func runScenario(t *testing.T, fe frontend) {
+// TestLibrvpFinchSRV publishes _rvp._tcp.example.com -> im.example.com:80,
+// the Exchange deployment layout: both clients find rvpd through the SRV
+// record and address it by a host name other than the IM domain.
+func TestLibrvpFinchSRV(t *testing.T) {
+	skipKnownSRVBug(t)
+	runScenario(t, finchFrontend, srvDomain)
+}
+
+// TestLibrvpFinchSRVPort publishes an SRV record with port 8081: librvp
+// then writes the port into every principal URL it sends.
+func TestLibrvpFinchSRVPort(t *testing.T) {
+	skipKnownSRVBug(t)
+	runScenario(t, finchFrontend, srvPortDomain)
+}
+
+// skipKnownSRVBug skips the SRV layouts unless RVP_INTEROP_SRV=1. They fail
+// on rvpd as of this writing: librvp builds principal URLs from the SRV
+// target (http://im.example.com[:port]/instmsg/aliases/bob) and ignores
+// every 207 body whose d:href is not in that form, but rvpd writes hrefs
+// with its first domain (http://example.com/...); and a principal URL with a
+// port is not recognised as local (no Digest challenge, 403 on the login
+// SUBSCRIBE) unless HostNames lists host:port. Enable them once rvpd renders
+// principal URLs in the form each client uses.
+func skipKnownSRVBug(t *testing.T) {
+	if os.Getenv("RVP_INTEROP_SRV") != "1" && !inNamespace() {
+		t.Skip("interop: SRV layouts fail on rvpd (principal URL form, see skipKnownSRVBug); RVP_INTEROP_SRV=1 runs them")
+	}
+}
+
+// netLayout is how the clients find rvpd.
+type netLayout struct {
+	relay string     // where the logging relay (in front of rvpd) listens
+	srv   *srvRecord // published by a DNS server on 127.0.0.1:53, if set
+}
+
+var (
+	// plainDomain: no SRV record; clients fall back on example.com:80.
+	plainDomain = netLayout{relay: "127.0.0.1:80"}
+	srvDomain   = netLayout{relay: "127.0.0.1:80",
+		srv: &srvRecord{name: "_rvp._tcp." + domain, target: imHost, port: 80}}
+	srvPortDomain = netLayout{relay: "127.0.0.1:8081",
+		srv: &srvRecord{name: "_rvp._tcp." + domain, target: imHost, port: 8081}}
+)
+
+// imHost is the IM server's host name in the SRV layouts.
+const imHost = "im." + domain
+
+// bobURL is bob's principal URL as librvp builds it: from the server it
+// found (the SRV target, else the domain), with the port unless it is 80.
+func (s *scenario) bobURL() string {
+	host := domain
+	if rec := s.layout.srv; rec != nil {
+		host = rec.target
+		if rec.port != 80 {
+			host = fmt.Sprintf("%s:%d", host, rec.port)
+		}
+	}
+	return "http://" + host + "/instmsg/aliases/bob"
+}
+
+func runScenario(t *testing.T, fe frontend, layout netLayout) {
 	skipUnlessRunnable(t, fe.tools...)
 	if !inNamespace() {
 		runInNamespace(t, t.Name())
 		return
 	}
-	s := newScenario(t, fe)
+	s := newScenario(t, fe, layout)
 	s.bobSignsIn()
 	s.presenceSeenBothWays()
 	cv := s.aliceTypesAndWrites()
@@ -76,7 +137,7 @@ func runScenario(t *testing.T, fe frontend) {
 
 // newScenario starts rvpd, signs alice in and starts the front end with
 // bob's account (auto-login) on a private D-Bus.
-func newScenario(t *testing.T, fe frontend) *scenario {
+func newScenario(t *testing.T, fe frontend, layout netLayout) *scenario {
 	dir := artifactDir(t)
 	isolateNetwork(t, t.TempDir())
 	bin := os.Getenv(envRVPD)
@@ -85,7 +146,10 @@ func newScenario(t *testing.T, fe frontend) *scenario {
 	rvpdUser(t, bin, data, "bob", "Bob Builder", password)
 	rvpdUser(t, bin, data, "carol", "Carol Never-Online", password)
 	startRVPD(t, bin, data, "127.0.0.1:8080", filepath.Join(dir, "rvpd.log"))
-	relay := startWireRelay(t, "127.0.0.1:80", "127.0.0.1:8080", filepath.Join(dir, "wire.log"), 25*time.Millisecond)
+	relay := startWireRelay(t, layout.relay, "127.0.0.1:8080", filepath.Join(dir, "wire.log"), 25*time.Millisecond)
+	if layout.srv != nil {
+		startDNS(t, *layout.srv)
+	}
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("logs: %s/{wire.log,librvp-debug.log,rvpd.log}", dir)
@@ -93,7 +157,7 @@ func newScenario(t *testing.T, fe frontend) *scenario {
 		}
 	})
 
-	s := &scenario{t: t, fe: fe, ctx: t.Context(), dir: dir, events: newEventLog[rvpclient.Event](), wire: relay}
+	s := &scenario{t: t, fe: fe, layout: layout, ctx: t.Context(), dir: dir, events: newEventLog[rvpclient.Event](), wire: relay}
 	s.alice = rvpclient.New(&rvpclient.Options{
 		CallbackHost: "127.0.0.1",
 		Handler:      rvpclient.HandlerFunc(s.events.add),
@@ -152,7 +216,7 @@ func (s *scenario) wantLoginSubscribe() {
 	items, _ := s.wire.exchanges.snapshot()
 	var got []string
 	for _, x := range items {
-		if x.Method == "SUBSCRIBE" && x.URI == "/instmsg/aliases/bob" && x.From == bobURL {
+		if x.Method == "SUBSCRIBE" && x.URI == "/instmsg/aliases/bob" && x.From == s.bobURL() {
 			got = append(got, fmt.Sprintf("%s:%d", x.User, x.Status))
 		}
 	}
@@ -286,7 +350,7 @@ func (s *scenario) bobSignsOut(cv *rvpclient.Conversation) {
 	}
 	s.wantAliceSees(from, rvpclient.StateOffline)
 	if _, err := s.wire.exchanges.waitFrom(s.ctx, from0, step, "librvp's sign-out PROPPATCH", func(x exchange) bool {
-		return x.Method == "PROPPATCH" && x.From == bobURL && x.User != "" && x.Status == http.StatusMultiStatus
+		return x.Method == "PROPPATCH" && x.From == s.bobURL() && x.User != "" && x.Status == http.StatusMultiStatus
 	}); err != nil {
 		t.Errorf("librvp's offline PROPPATCH: %v", err)
 	}

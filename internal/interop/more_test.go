@@ -13,9 +13,6 @@ const purpleTyping = 1
 // carol has an account on rvpd but never signs in.
 const carol = "carol@" + domain
 
-// bobURL is bob's principal URL as librvp builds it (no port: port 80).
-const bobURL = "http://" + domain + "/instmsg/aliases/bob"
-
 // bobTypes: librvp's typing notification (text/x-msmsgscontrol with
 // TypingUser) reaches rvpclient in the conversation alice opened.
 func (s *scenario) bobTypes(cv *rvpclient.Conversation) {
@@ -109,7 +106,7 @@ func (s *scenario) wantBobSendRefused(im int, to, text string, status int) {
 	}
 	uri := "/instmsg/aliases/" + strings.TrimSuffix(to, "@"+domain)
 	x, err := s.wire.exchanges.waitFrom(s.ctx, from, step, "librvp's NOTIFY to "+to, func(x exchange) bool {
-		return x.Method == "NOTIFY" && x.URI == uri && x.From == bobURL && x.User != ""
+		return x.Method == "NOTIFY" && x.URI == uri && x.From == s.bobURL() && x.User != ""
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -132,7 +132,8 @@ func buildShim(t *testing.T) string {
 }
 
 // isolateNetwork prepares the fresh namespaces: loopback up, example.com
-// names 127.0.0.1, and DNS goes to 127.0.0.1 where nothing listens.
+// and im.example.com name 127.0.0.1, and DNS goes to 127.0.0.1 (where the
+// SRV tests run a server; otherwise nothing listens there).
 func isolateNetwork(t *testing.T, dir string) {
 	t.Helper()
 	if out, err := exec.Command("ip", "link", "set", "lo", "up").CombinedOutput(); err != nil {
@@ -142,7 +143,7 @@ func isolateNetwork(t *testing.T, dir string) {
 		t.Fatalf("interop: expected a namespace with loopback only, got %q (%v)", out, err)
 	}
 	files := map[string]string{
-		"/etc/hosts":       "127.0.0.1 localhost " + domain + "\n::1 localhost\n",
+		"/etc/hosts":       "127.0.0.1 localhost " + domain + " " + imHost + "\n::1 localhost\n",
 		"/etc/resolv.conf": "nameserver 127.0.0.1\noptions timeout:1 attempts:1\n",
 	}
 	for target, content := range files {

@@ -57,11 +57,20 @@ func (p *proc) stop(sig syscall.Signal, grace time.Duration) error {
 func rvpdUser(t *testing.T, bin, dataDir, alias, display, password string) {
 	t.Helper()
 	cmd := exec.CommandContext(t.Context(), bin, "user", "add", alias, "-display-name", display,
-		"-data-dir", dataDir, "-domains", domain, "-digest-prefixes", authDomain)
+		"-data-dir", dataDir, "-domains", rvpdDomains(), "-digest-prefixes", authDomain)
 	cmd.Stdin = strings.NewReader(password + "\n")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("interop: rvpd user add %s: %v\n%s", alias, err, out)
 	}
+}
+
+// rvpdDomains is rvpd's Domains setting (RVP_INTEROP_DOMAINS overrides it
+// for experiments).
+func rvpdDomains() string {
+	if d := os.Getenv("RVP_INTEROP_DOMAINS"); d != "" {
+		return d
+	}
+	return domain
 }
 
 // startRVPD runs rvpd serve on addr and returns once it listens. Its log
@@ -72,9 +81,11 @@ func startRVPD(t *testing.T, bin, dataDir, addr, logPath string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "serve", "-listen", addr, "-domains", domain,
-		"-data-dir", dataDir, "-admin-listen", "off", "-log-level", "debug",
+	cmd := exec.Command(bin, "serve", "-listen", addr, "-domains", rvpdDomains(),
+		"-host-names", imHost, "-data-dir", dataDir, "-admin-listen", "off", "-log-level", "debug",
 		"-digest-prefixes", authDomain, "-callback-timeout", "5")
+	// Experiments: extra serve flags; a repeated flag's last value wins.
+	cmd.Args = append(cmd.Args, strings.Fields(os.Getenv("RVP_INTEROP_RVPD_FLAGS"))...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
