@@ -44,7 +44,7 @@ type ConnectionSettings interface {
 	SaveConnection(ctx context.Context, c Connection, shown ConnectionState) error
 }
 
-// Same reports whether a and b deliver notifications the same way: the same
+// Same reports whether c and other deliver notifications the same way: the same
 // mode and, for Polling, the same period, for Fixed Port(s), the same ports.
 func (c Connection) Same(other Connection) bool {
 	if c.Mode != other.Mode {
