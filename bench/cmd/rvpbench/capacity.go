@@ -92,7 +92,7 @@ func runCapacity(ctx context.Context, e *env) (report.Section, error) {
 	if err != nil {
 		return report.Section{}, err
 	}
-	return capacitySection(capResult{n: n, failed: failed, held: int(held), workers: workers, ramp: ramp, rest: rest,
+	return capacitySection(e, capResult{n: n, failed: failed, held: int(held), workers: workers, ramp: ramp, rest: rest,
 		base: base, after: after, cpu: after.CPU - before.CPU, baseG: baseG, g: g, samples: samples,
 		gc: gc, baseGC: baseGC, rampEnd: rampEnd}), nil
 }

@@ -19,7 +19,7 @@ type capResult struct {
 	rampEnd                  time.Duration // since rvpd started
 }
 
-func capacitySection(r capResult) report.Section {
+func capacitySection(e *env, r capResult) report.Section {
 	perPoll := float64(r.after.RSS-r.base.RSS) / float64(max(r.held, 1))
 	gPer := float64(r.g-r.baseG) / float64(max(r.held, 1))
 	cpuPct := 100 * float64(r.cpu) / float64(r.rest)
@@ -52,6 +52,20 @@ func capacitySection(r capResult) report.Section {
 		}
 		ramp.Rows = append(ramp.Rows, []string{fmt.Sprint(s.held), mib(s.rss), per})
 	}
+	liveKiB := float64((r.gc.liveMB+r.gc.stacks-r.baseGC.liveMB-r.baseGC.stacks)<<20) / float64(max(r.held, 1)) / 1024
+	g := goal{order: 3, name: fmt.Sprintf("Memory per held poll (%d held)", r.held), target: "at most 20 KiB",
+		got: fmt.Sprintf("%.1f KiB RSS (%.1f KiB live heap + stacks)", perPoll/1024, liveKiB), met: verdict(perPoll <= 20*1024)}
+	if perPoll > 20*1024 {
+		g.why = fmt.Sprintf("Each held POLL keeps %.2f goroutines in rvpd (measured): net/http's goroutine for the "+
+			"connection and the background reader net/http runs while a handler is busy, each with its own stack, "+
+			"next to net/http's per-connection read and write buffers and the login's own state. The last "+
+			"collection found %.1f KiB of live heap and stacks per poll; RSS adds the collector's headroom (GOGC=100 "+
+			"lets the heap grow to twice the live size) and freed pages not yet returned to the OS. Getting under "+
+			"20 KiB needs fewer goroutines and buffers per held POLL than net/http's connection model gives (for "+
+			"example taking a held POLL's connection over with Hijack and releasing the buffers while it waits), "+
+			"or a memory limit (GOMEMLIMIT) that trades CPU for headroom.", gPer, liveKiB)
+	}
+	e.goals.add(g)
 	verdict := "meets"
 	if perPoll > 20*1024 {
 		verdict = "misses"

@@ -65,6 +65,7 @@ func runIdle(ctx context.Context, e *env) (report.Section, error) {
 		runs = append(runs, r.r)
 	}
 	slices.SortFunc(runs, func(a, b idleRun) int { return a.hold - b.hold })
+	idleGoal(e, runs[len(runs)-1])
 	return idleSection(runs, window), nil
 }
 
@@ -163,4 +164,30 @@ func idleSection(runs []idleRun, window time.Duration) report.Section {
 		},
 		Tables: []report.Table{t},
 	}
+}
+
+// idleGoal compares the longest hold's measured cost with the arithmetic.
+func idleGoal(e *env, r idleRun) {
+	perHour := 3600 / r.window.Seconds()
+	measured := (r.payload() + segHeader*r.segs()) * perHour
+	cycle := (r.payload() + segHeader*r.dataSegs()) / float64(max(r.cycles, 1))
+	arith := cycle * 3600 / (r.window.Seconds() / float64(max(r.cycles, 1)))
+	ok := measured <= 1.25*arith
+	g := goal{order: 4, name: fmt.Sprintf("Idle cost at a %d s hold", r.hold),
+		target: fmt.Sprintf("the arithmetic: %s per client-hour", kib(arith)),
+		got:    fmt.Sprintf("%s per client-hour measured", kib(measured)), met: verdict(ok)}
+	if !ok {
+		other := r.segs() - r.dataSegs()
+		g.why = fmt.Sprintf("In %s the socket saw %.0f segments without payload next to %.0f data segments: TCP "+
+			"keep-alive probes and their ACKs (%s per client-hour of headers alone). rvpd's listener uses Go's default "+
+			"keep-alive (15 s) and the client net/http's 30 s, both far shorter than a 600 s hold. Setting rvpd's "+
+			"keep-alive near the hold (the client already detects a dead POLL at hold + 30 s) would bring the "+
+			"measured cost close to the arithmetic.",
+			r.window.Round(time.Second), other, r.dataSegs(), kib(segHeader*other*perHour))
+	}
+	if r.requests > r.cycles {
+		g.why += fmt.Sprintf(" %d requests for %d POLLs: a hold longer than the 5-minute Digest nonce lifetime "+
+			"costs a 401 round trip when the nonce has gone stale.", r.requests, r.cycles)
+	}
+	e.goals.add(g)
 }

@@ -6,7 +6,7 @@
 //
 // Usage:
 //
-//	rvpbench [-root DIR] [-out FILE] [-quick] [all|floor|push|capacity|idle|fanout|desktop]
+//	rvpbench [-root DIR] [-out FILE] [-rvpd BIN] [-quick] [all|floor|push|capacity|idle|fanout|desktop]
 //
 // rvpbench also re-runs itself as child processes (serve-floor, serve-nats,
 // hold); those words are internal.
@@ -57,6 +57,9 @@ type env struct {
 	// floor is set by the first floor measurement; the figures run one
 	// after another on the main goroutine, so it needs no lock.
 	floor *floors
+
+	goals   goalBook // targets met or missed, for the summary
+	loadPre string   // load averages when the run started
 }
 
 func (e *env) logf(format string, args ...any) {
@@ -82,6 +85,7 @@ func run(ctx context.Context, args []string) error {
 	root := fs.String("root", "..", "the rendezvous repository root")
 	out := fs.String("out", "", "write the Markdown report to this file (all only)")
 	quick := fs.Bool("quick", false, "small sizes and short runs (smoke test; figures not comparable)")
+	rvpdBin := fs.String("rvpd", "", "use this rvpd binary instead of building ROOT/cmd/rvpd")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -89,7 +93,7 @@ func run(ctx context.Context, args []string) error {
 	if fs.NArg() > 0 {
 		which = fs.Arg(0)
 	}
-	e, cleanup, err := newEnv(ctx, *root, *quick)
+	e, cleanup, err := newEnv(ctx, *root, *rvpdBin, *quick)
 	if err != nil {
 		return err
 	}
@@ -99,9 +103,13 @@ func run(ctx context.Context, args []string) error {
 		e.logf("%s", l)
 	}
 	e.logf("load average: %s", doc.LoadPre)
+	e.loadPre = doc.LoadPre
 	if err := runFigures(ctx, e, which, doc); err != nil {
 		return err
 	}
+	sum := e.goals.section()
+	report.WriteText(e.out, sum)
+	doc.Sections = append([]report.Section{sum}, doc.Sections...)
 	doc.Elapsed = time.Since(doc.Started)
 	doc.LoadPost = report.LoadAvg()
 	e.logf("load average: %s", doc.LoadPost)
@@ -163,7 +171,7 @@ func insertIdle(ss []report.Section, idle report.Section) []report.Section {
 	return append(ss, idle)
 }
 
-func newEnv(ctx context.Context, root string, quick bool) (*env, func(), error) {
+func newEnv(ctx context.Context, root, rvpdBin string, quick bool) (*env, func(), error) {
 	abs, err := filepath.Abs(root)
 	if err != nil {
 		return nil, nil, err
@@ -181,6 +189,10 @@ func newEnv(ctx context.Context, root string, quick bool) (*env, func(), error) 
 	if e.self, err = os.Executable(); err != nil {
 		cleanup()
 		return nil, nil, err
+	}
+	if rvpdBin != "" {
+		e.rvpdBin, err = filepath.Abs(rvpdBin)
+		return e, cleanup, err
 	}
 	e.logf("building rvpd from %s", abs)
 	if e.rvpdBin, err = buildRvpd(ctx, abs, work); err != nil {

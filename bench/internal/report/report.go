@@ -17,8 +17,9 @@ type Table struct {
 // it compares with the goal) and its tables.
 type Section struct {
 	Heading string
-	Text    []string // paragraphs
+	Text    []string // paragraphs before the tables
 	Tables  []Table
+	After   []string // paragraphs after the tables
 }
 
 // Doc is one complete run.
@@ -59,6 +60,9 @@ func WriteMarkdown(w io.Writer, d *Doc) error {
 		for _, t := range s.Tables {
 			writeMDTable(&b, t)
 		}
+		for _, p := range s.After {
+			b.WriteString(p + "\n\n")
+		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -94,7 +98,7 @@ func WriteText(w io.Writer, s Section) {
 		}
 		fmt.Fprintln(w)
 	}
-	for _, p := range s.Text {
+	for _, p := range append(s.Text, s.After...) {
 		fmt.Fprintf(w, "%s\n", p)
 	}
 }
