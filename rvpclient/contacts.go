@@ -95,7 +95,7 @@ func (c *Client) subscribeContact(ctx context.Context, s *session, ct *contact) 
 	if err != nil {
 		return fmt.Errorf("rvpclient: add contact %s: %w", ct.node.SignInName(), err)
 	}
-	resp, err := tr.do(ctx, c.propchangeRequest(ct.node))
+	resp, err := tr.do(ctx, c.propchangeRequest(ct.node, s.tr.from))
 	if err != nil {
 		return fmt.Errorf("rvpclient: add contact %s: %w", ct.node.SignInName(), err)
 	}
@@ -121,10 +121,7 @@ func (c *Client) subscribeContact(ctx context.Context, s *session, ct *contact) 
 
 // propchangeRequest is a new update/propchange SUBSCRIBE with the own
 // logical URL as Call-Back.
-func (c *Client) propchangeRequest(node rvpwire.Node) *request {
-	c.mu.Lock()
-	principal := c.acct.principal
-	c.mu.Unlock()
+func (c *Client) propchangeRequest(node rvpwire.Node, principal string) *request {
 	return newRequest(rvpwire.MethodSubscribe, node.Path()).
 		set(rvpwire.HeaderNotificationType, string(rvpwire.UpdatePropchange)).
 		set(rvpwire.HeaderCallBack, principal).
@@ -151,7 +148,7 @@ func propsOf(resp *response) rvpwire.Props {
 // reports changes made by other logins, the self-test watches for it, and
 // its 207 body seeds the own properties.
 func (c *Client) subscribeSelf(ctx context.Context, s *session, acct *account) error {
-	resp, err := s.tr.do(ctx, c.propchangeRequest(acct.node))
+	resp, err := s.tr.do(ctx, c.propchangeRequest(acct.node, acct.principal))
 	if err != nil {
 		return fmt.Errorf("rvpclient: sign in as %s: subscribe to own node: %w", acct.node.SignInName(), err)
 	}

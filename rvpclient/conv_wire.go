@@ -17,6 +17,10 @@ func (cv *Conversation) broadcast(ctx context.Context, im rvpwire.IM) error {
 		return fmt.Errorf("rvpclient: send in %s: %w", cv.id, err)
 	}
 	c.mu.Lock()
+	if c.acct == nil {
+		c.mu.Unlock()
+		return fmt.Errorf("rvpclient: send in %s: %w", cv.id, ErrNotSignedIn)
+	}
 	members := slices.Clone(cv.members)
 	from := rvpwire.Contact{Href: c.acct.principal, Description: c.self.DisplayName}
 	var to []rvpwire.Contact
