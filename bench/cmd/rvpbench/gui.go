@@ -74,6 +74,13 @@ func windowVisible(ctx context.Context, disp, title string) bool {
 // for its window and for signedIn (nil: not measured), and samples memory at
 // 60 s and CPU from 60 s to 90 s. It stops the client before returning.
 func measureGUI(ctx context.Context, disp string, cmd *exec.Cmd, title string, signedIn func() bool) (guiRun, error) {
+	return measureGUIWith(ctx, disp, cmd, title, signedIn, func() (int, error) { return cmd.Process.Pid, nil })
+}
+
+// measureGUIWith is measureGUI with the measured process found by pid
+// (called once the window is up).
+func measureGUIWith(ctx context.Context, disp string, cmd *exec.Cmd, title string, signedIn func() bool,
+	pid func() (int, error)) (guiRun, error) {
 	var r guiRun
 	t0 := time.Now()
 	if err := cmd.Start(); err != nil {
@@ -105,14 +112,18 @@ func measureGUI(ctx context.Context, disp string, cmd *exec.Cmd, title string, s
 			r.signedIn = time.Since(t0)
 		}
 	}
-	st, err := proc.ReadStats(cmd.Process.Pid)
+	p, err := pid()
+	if err != nil {
+		return r, err
+	}
+	st, err := proc.ReadStats(p)
 	if err != nil {
 		return r, err
 	}
 	r.rss, r.threads = st.RSS, st.Threads
-	r.pss = readPSS(cmd.Process.Pid)
+	r.pss = readPSS(p)
 	time.Sleep(30 * time.Second)
-	st2, err := proc.ReadStats(cmd.Process.Pid)
+	st2, err := proc.ReadStats(p)
 	if err != nil {
 		return r, err
 	}
