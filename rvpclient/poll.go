@@ -62,18 +62,10 @@ func (c *Client) pollLoop(ctx context.Context, s *session) {
 
 // pollOnce sends one POLL and processes its answer.
 func (c *Client) pollOnce(ctx context.Context, s *session, ps *pollState) error {
-	c.mu.Lock()
-	id, acct := s.loginID, c.acct
-	c.mu.Unlock()
-	if acct == nil {
-		return ErrNotSignedIn
+	r, err := c.pollRequest(s, ps)
+	if err != nil {
+		return err
 	}
-	r := newRequest(rvpwire.MethodPoll, acct.node.Path()).
-		set(rvpwire.HeaderSubscriptionID, strconv.FormatUint(id, 10)).
-		set(rvpwire.HeaderPollLifetime, seconds(ps.hold)).
-		set(rvpwire.HeaderPollAck, strconv.FormatUint(ps.ack, 10))
-	r.timeout = max(ps.hold, ps.granted) + deadPollSlack
-	r.maxBody = maxPollAnswer
 	start := time.Now()
 	resp, err := s.tr.do(ctx, r)
 	elapsed := time.Since(start)
@@ -107,6 +99,24 @@ func (c *Client) pollOnce(ctx context.Context, s *session, ps *pollState) error 
 	}
 	c.processParts(s, ps, parts)
 	return nil
+}
+
+// pollRequest builds the POLL: login subscription, hold asked for, and the
+// acknowledgement of everything processed so far.
+func (c *Client) pollRequest(s *session, ps *pollState) (*request, error) {
+	c.mu.Lock()
+	id, acct := s.loginID, c.acct
+	c.mu.Unlock()
+	if acct == nil {
+		return nil, ErrNotSignedIn
+	}
+	r := newRequest(rvpwire.MethodPoll, acct.node.Path()).
+		set(rvpwire.HeaderSubscriptionID, strconv.FormatUint(id, 10)).
+		set(rvpwire.HeaderPollLifetime, seconds(ps.hold)).
+		set(rvpwire.HeaderPollAck, strconv.FormatUint(ps.ack, 10))
+	r.timeout = max(ps.hold, ps.granted) + deadPollSlack
+	r.maxBody = maxPollAnswer
+	return r, nil
 }
 
 // pollCut counts a POLL that broke while being held; after a few in a row

@@ -18,23 +18,11 @@ import (
 // *rvpwire.StatusError. On success the client is Connected and keeps itself
 // signed in until SignOut or Close.
 func (c *Client) SignIn(ctx context.Context, a Account) error {
-	node, err := rvpwire.ParseSignInName(a.SignInName)
+	acct, status, err := newAccount(a)
 	if err != nil {
-		return fmt.Errorf("rvpclient: sign in: %w", err)
+		return err
 	}
-	authName := a.AuthName
-	if authName == "" {
-		authName = node.SignInName()
-	}
-	auth, err := digest.NewClient(authName, a.Password)
-	if err != nil {
-		return fmt.Errorf("rvpclient: sign in as %s: %w", node.SignInName(), err)
-	}
-	acct := &account{node: node, principal: node.String(), auth: auth}
-	status := a.Status
-	if status == "" {
-		status = StateOnline
-	}
+	node := acct.node
 	c.mu.Lock()
 	switch {
 	case c.closed:
@@ -159,4 +147,25 @@ func (c *Client) publishOffline(ctx context.Context, s *session, acct *account) 
 		return fmt.Errorf("rvpclient: sign out: publish offline: %w", err)
 	}
 	return nil
+}
+
+// newAccount checks the account and prepares its Digest client.
+func newAccount(a Account) (*account, State, error) {
+	node, err := rvpwire.ParseSignInName(a.SignInName)
+	if err != nil {
+		return nil, "", fmt.Errorf("rvpclient: sign in: %w", err)
+	}
+	authName := a.AuthName
+	if authName == "" {
+		authName = node.SignInName()
+	}
+	auth, err := digest.NewClient(authName, a.Password)
+	if err != nil {
+		return nil, "", fmt.Errorf("rvpclient: sign in as %s: %w", node.SignInName(), err)
+	}
+	status := a.Status
+	if status == "" {
+		status = StateOnline
+	}
+	return &account{node: node, principal: node.String(), auth: auth}, status, nil
 }

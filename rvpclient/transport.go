@@ -139,29 +139,9 @@ func (t *transport) url(r *request) string { return t.base.String() + r.path }
 
 // roundTrip sends one attempt; it reports whether credentials were sent.
 func (t *transport) roundTrip(ctx context.Context, r *request) (*response, bool, error) {
-	req, err := http.NewRequestWithContext(ctx, r.method, t.url(r), bytes.NewReader(r.body))
+	req, sent, err := t.httpRequest(ctx, r)
 	if err != nil {
-		return nil, false, fmt.Errorf("rvpclient: %s %s: %w", r.method, t.url(r), err)
-	}
-	req.ContentLength = int64(len(r.body))
-	if len(r.body) == 0 {
-		// Old servers read by Content-Length: make net/http send
-		// "Content-Length: 0" for a bodiless extension method.
-		req.Body = http.NoBody
-		req.TransferEncoding = []string{"identity"}
-	}
-	for k, v := range r.header {
-		req.Header[k] = v
-	}
-	rvpwire.SetHeader(req.Header, rvpwire.HeaderVersion, rvpwire.Version)
-	rvpwire.SetHeader(req.Header, rvpwire.HeaderFromPrincipal, t.from)
-	rvpwire.SetHeader(req.Header, "User-Agent", t.ua)
-	sent := false
-	if t.auth != nil {
-		if h, ok := t.auth.Authorize(r.method, req.URL.RequestURI()); ok {
-			rvpwire.SetHeader(req.Header, "Authorization", h)
-			sent = true
-		}
+		return nil, false, err
 	}
 	start := time.Now()
 	hr, err := t.hc.Do(req)
@@ -237,4 +217,34 @@ func (t *transport) redirect(r *request, resp *response) *redirected {
 	nr := *r
 	nr.path = loc.RequestURI()
 	return &redirected{tr: &nt, req: &nr}
+}
+
+// httpRequest builds the net/http request of one attempt, signed when a
+// challenge is known; it reports whether credentials were added.
+func (t *transport) httpRequest(ctx context.Context, r *request) (*http.Request, bool, error) {
+	req, err := http.NewRequestWithContext(ctx, r.method, t.url(r), bytes.NewReader(r.body))
+	if err != nil {
+		return nil, false, fmt.Errorf("rvpclient: %s %s: %w", r.method, t.url(r), err)
+	}
+	req.ContentLength = int64(len(r.body))
+	if len(r.body) == 0 {
+		// Old servers read by Content-Length: make net/http send
+		// "Content-Length: 0" for a bodiless extension method.
+		req.Body = http.NoBody
+		req.TransferEncoding = []string{"identity"}
+	}
+	for k, v := range r.header {
+		req.Header[k] = v
+	}
+	rvpwire.SetHeader(req.Header, rvpwire.HeaderVersion, rvpwire.Version)
+	rvpwire.SetHeader(req.Header, rvpwire.HeaderFromPrincipal, t.from)
+	rvpwire.SetHeader(req.Header, "User-Agent", t.ua)
+	if t.auth == nil {
+		return req, false, nil
+	}
+	h, ok := t.auth.Authorize(r.method, req.URL.RequestURI())
+	if ok {
+		rvpwire.SetHeader(req.Header, "Authorization", h)
+	}
+	return req, ok, nil
 }
