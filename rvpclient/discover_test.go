@@ -4,7 +4,11 @@ import (
 	"context"
 	"errors"
 	"net"
+	"strconv"
+	"strings"
 	"testing"
+
+	"rendezvous/internal/rvpwire"
 )
 
 type fakeResolver struct {
@@ -65,5 +69,41 @@ func TestDiscoverUsedBySignIn(t *testing.T) {
 	signIn(t, c, "alice")
 	if d := c.Diagnostics(); d.Server != url {
 		t.Errorf("server %q, want %q", d.Server, url)
+	}
+}
+
+// TestForeignDomainContact: a contact of another domain is watched through
+// that domain's server (found by SRV), without our credentials, with our
+// principal as RVP-From-Principal and Call-Back.
+func TestForeignDomainContact(t *testing.T) {
+	home := newFakeServer(t, "alice")
+	homeURL := startFake(t, home)
+	foreign := newFakeServer(t, "dave")
+	foreign.domain = "other.example"
+	foreign.assertion = true
+	foreignURL := startFake(t, foreign)
+	host, portText, _ := net.SplitHostPort(strings.TrimPrefix(foreignURL, "http://"))
+	port, _ := strconv.Atoi(portText)
+	res := &fakeResolver{srv: []*net.SRV{{Target: host + ".", Port: uint16(port)}}}
+	c, _ := newTestClient(t, homeURL, func(o *Options) { o.Resolver = res })
+	signIn(t, c, "alice")
+	got, err := c.AddContact(testCtx(t), "dave@other.example")
+	if err != nil || got.DisplayName != "Dave Example" {
+		t.Fatalf("AddContact = %+v, %v", got, err)
+	}
+	if res.got != "_rvp._tcp.other.example" {
+		t.Errorf("looked up %q", res.got)
+	}
+	subs := foreign.requests("SUBSCRIBE")
+	if len(subs) != 1 {
+		t.Fatalf("foreign server saw %d SUBSCRIBEs", len(subs))
+	}
+	r := subs[0]
+	if r.Header.Get("Authorization") != "" || r.Header.Get(rvpwire.HeaderFromPrincipal) != "http://example.com/instmsg/aliases/alice" ||
+		r.Header.Get(rvpwire.HeaderCallBack) != "http://example.com/instmsg/aliases/alice" || r.URL.Path != "/instmsg/aliases/dave" {
+		t.Errorf("foreign SUBSCRIBE %s %v", r.URL.Path, r.Header)
+	}
+	if len(home.requests("SUBSCRIBE")) != 2 {
+		t.Errorf("home server saw %d SUBSCRIBEs, want login and own node", len(home.requests("SUBSCRIBE")))
 	}
 }

@@ -26,21 +26,22 @@ type fakeServer struct {
 	v      *digest.Verifier
 	creds  map[string]digest.Credentials
 
-	mu       sync.Mutex
-	reqs     []*http.Request // clones of authenticated requests, for assertions
-	refused  int             // requests answered 401
-	nextID   uint64
-	subs     map[uint64]*fakeSub
-	states   map[string]rvpwire.State
-	names    map[string]string
-	grant    int64 // Subscription-Lifetime granted; default 14400
-	lease    int64 // status lease granted; default: as asked
-	views    int
-	noPoll   bool
-	md5Only  bool                                              // offer only the MD5 challenge
-	hook     func(w http.ResponseWriter, r *http.Request) bool // true: handled
-	queueSig chan struct{}
-	cbClient *http.Client
+	mu        sync.Mutex
+	reqs      []*http.Request // clones of authenticated requests, for assertions
+	refused   int             // requests answered 401
+	nextID    uint64
+	subs      map[uint64]*fakeSub
+	states    map[string]rvpwire.State
+	names     map[string]string
+	grant     int64 // Subscription-Lifetime granted; default 14400
+	lease     int64 // status lease granted; default: as asked
+	views     int
+	noPoll    bool
+	md5Only   bool                                              // offer only the MD5 challenge
+	assertion bool                                              // no Digest: trust RVP-From-Principal (a foreign server)
+	hook      func(w http.ResponseWriter, r *http.Request) bool // true: handled
+	queueSig  chan struct{}
+	cbClient  *http.Client
 }
 
 type fakeSub struct {
@@ -107,6 +108,10 @@ func (f *fakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	v := f.v
 	f.mu.Unlock()
 	user, err := v.Verify(r.Method, uri, r.Header.Get("Authorization"), f.lookup)
+	if f.assertion { // federation: identity from RVP-From-Principal
+		n, perr := rvpwire.ParseNodeURL(r.Header.Get(rvpwire.HeaderFromPrincipal), "")
+		user, err = n.Alias, perr
+	}
 	if err != nil {
 		f.mu.Lock()
 		f.refused++
