@@ -41,6 +41,19 @@ func TestIntegrationSignIn(t *testing.T) {
 		t.Fatal(err)
 	}
 	aev.wait(t, "message after garbage", isMessage("bob@example.com", "still alive"))
+
+	// The same client signs out and in again.
+	if err := a.SignOut(testCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	if err := cv.Send(testCtx(t), "gone?"); !IsOffline(err) {
+		t.Errorf("send to signed-out alice: %v", err)
+	}
+	signIn(t, a, "alice")
+	if err := cv.Send(testCtx(t), "back again"); err != nil {
+		t.Fatal(err)
+	}
+	aev.waitSeq(t, "signed out, in, message", isConn(Disconnected), isConn(Connected), isMessage("bob@example.com", "back again"))
 }
 
 // TestIntegrationPollingRefused: a server with polling off answers 501; the
