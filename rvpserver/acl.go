@@ -16,6 +16,14 @@ import (
 // grant; rights it does not name fall through to the allprincipals ACE;
 // a right nobody grants is denied. digest and ntlm also satisfy an ACE
 // that lists only assertion; any satisfies everyone.
+//
+// Several ACEs for the same principal (allprincipals included) may differ
+// in their credentials; the most specific one the requester satisfies
+// applies: one that lists only the requester's kind of proof, then one
+// that lists it among others, then one satisfied through the ordering
+// (digest for assertion) or any. So "allprincipals, assertion: deny
+// send-to" next to "allprincipals, assertion digest ntlm: grant send-to"
+// shuts out principals of other domains and keeps local users in.
 
 // allowedLocked reports whether w has right on alias's node; mu must be held.
 func (s *Server) allowedLocked(alias string, w requester, right rvpwire.Right) bool {
@@ -27,16 +35,20 @@ func (s *Server) allowedLocked(alias string, w requester, right rvpwire.Right) b
 		return false
 	}
 	var named, all *rvpwire.ACE
+	namedRank, allRank := 0, 0
 	for i := range acct.ACL.ACEs {
 		ace := &acct.ACL.ACEs[i]
-		if !credsSatisfied(ace.Credentials, w.cred) {
-			continue
-		}
+		rank := credRank(ace.Credentials, w.cred)
 		switch {
-		case ace.All && all == nil:
-			all = ace
-		case !ace.All && named == nil && s.samePrincipal(ace.Principal, w):
-			named = ace
+		case rank == 0:
+		case ace.All:
+			if rank > allRank {
+				all, allRank = ace, rank
+			}
+		case s.samePrincipal(ace.Principal, w):
+			if rank > namedRank {
+				named, namedRank = ace, rank
+			}
 		}
 	}
 	for _, ace := range []*rvpwire.ACE{named, all} {
@@ -51,6 +63,24 @@ func (s *Server) allowedLocked(alias string, w requester, right rvpwire.Right) b
 		}
 	}
 	return false
+}
+
+// credRank says how specifically an ACE listing creds matches a requester
+// proven by have: 0 not at all, 1 through the ordering or any, 2 listing
+// have among others, 3 listing only have.
+func credRank(creds []rvpwire.Credential, have rvpwire.Credential) int {
+	rank := 0
+	for _, c := range creds {
+		switch {
+		case c == have && len(creds) == 1:
+			return 3
+		case c == have:
+			rank = 2
+		case rank == 0 && credsSatisfied([]rvpwire.Credential{c}, have):
+			rank = 1
+		}
+	}
+	return rank
 }
 
 func hasRight(list []rvpwire.Right, r rvpwire.Right) bool {
@@ -90,12 +120,23 @@ func principalKey(p string) string {
 // aceKey identifies the principal of an ACE for merging.
 func (s *Server) aceKey(ace rvpwire.ACE) string {
 	if ace.All {
-		return "*"
+		return "*" + credsKey(ace.Credentials)
 	}
 	if a := s.localNode(ace.Principal); a != "" {
 		return "local:" + a
 	}
 	return principalKey(ace.Principal)
+}
+
+// credsKey is a set of credentials in a fixed order, so that an
+// allprincipals ACE replaces the one with the same credentials only.
+func credsKey(creds []rvpwire.Credential) string {
+	names := make([]string, 0, len(creds))
+	for _, c := range creds {
+		names = append(names, string(c))
+	}
+	slices.Sort(names)
+	return strings.Join(slices.Compact(names), " ")
 }
 
 // mergeACL applies an ACL set: each ACE replaces the ACE of the same

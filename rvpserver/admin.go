@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 
 	"rendezvous/internal/digest"
@@ -197,21 +198,43 @@ func hostOnly(h string) string {
 
 // defaultACL is DECISIONS.md's default: allprincipals may list, read,
 // send-to and see presence (as DefaultACL allows); the owner everything.
+// Rights DefaultACL withholds from foreign principals are denied by an
+// allprincipals ACE with assertion credentials only (see allowedLocked).
 func (c *config) defaultACL(alias string) rvpwire.ACL {
-	all := []rvpwire.Right{rvpwire.RightList, rvpwire.RightRead}
-	if c.DefaultACL == nil || c.DefaultACL.AllowSendTo {
-		all = append(all, rvpwire.RightSendTo)
+	d := c.DefaultACL
+	if d == nil {
+		d = &DefaultACL{AllowPresence: true, AllowSendTo: true}
 	}
-	if c.DefaultACL == nil || c.DefaultACL.AllowPresence {
-		all = append(all, rvpwire.RightPresence)
+	all := []rvpwire.Right{rvpwire.RightList, rvpwire.RightRead}
+	foreign := slices.Clone(all)
+	var foreignDeny []rvpwire.Right
+	for _, r := range []struct {
+		right        rvpwire.Right
+		allow, noFor bool
+	}{{rvpwire.RightSendTo, d.AllowSendTo, d.DenyForeignSendTo}, {rvpwire.RightPresence, d.AllowPresence, d.DenyForeignPresence}} {
+		switch {
+		case !r.allow:
+		case r.noFor:
+			all = append(all, r.right)
+			foreignDeny = append(foreignDeny, r.right)
+		default:
+			all = append(all, r.right)
+			foreign = append(foreign, r.right)
+		}
 	}
 	owner := []rvpwire.Right{rvpwire.RightList, rvpwire.RightRead, rvpwire.RightWrite, rvpwire.RightSendTo,
 		rvpwire.RightReceiveFrom, rvpwire.RightReadACL, rvpwire.RightWriteACL, rvpwire.RightPresence,
 		rvpwire.RightSubscriptions, rvpwire.RightSubscribeOthers}
-	return rvpwire.ACL{Inheritance: "none", ACEs: []rvpwire.ACE{
+	aces := []rvpwire.ACE{
 		{All: true, Credentials: []rvpwire.Credential{rvpwire.CredAssertion, rvpwire.CredDigest, rvpwire.CredNTLM}, Grant: all},
-		{Principal: rvpwire.PrincipalURL(c.domains[0], alias), Credentials: []rvpwire.Credential{rvpwire.CredAssertion}, Grant: owner},
-	}}
+	}
+	if len(foreignDeny) > 0 {
+		aces = append(aces, rvpwire.ACE{All: true, Credentials: []rvpwire.Credential{rvpwire.CredAssertion},
+			Grant: foreign, Deny: foreignDeny})
+	}
+	aces = append(aces, rvpwire.ACE{Principal: rvpwire.PrincipalURL(c.domains[0], alias),
+		Credentials: []rvpwire.Credential{rvpwire.CredAssertion}, Grant: owner})
+	return rvpwire.ACL{Inheritance: "none", ACEs: aces}
 }
 
 // subDeleteOps deletes a subscription and its poll state (items are

@@ -29,9 +29,12 @@ import (
 
 // newCallbackClient builds the client for outgoing NOTIFYs: no proxies from
 // the environment, no redirects, no keep-alive, tight timeouts.
-func newCallbackClient(timeout time.Duration) *http.Client {
+func newCallbackClient(timeout time.Duration, dial func(ctx context.Context, network, addr string) (net.Conn, error)) *http.Client {
+	if dial == nil {
+		dial = (&net.Dialer{Timeout: timeout}).DialContext
+	}
 	tr := &http.Transport{
-		DialContext:            (&net.Dialer{Timeout: timeout}).DialContext,
+		DialContext:            dial,
 		TLSHandshakeTimeout:    timeout,
 		ResponseHeaderTimeout:  timeout,
 		DisableKeepAlives:      true,
@@ -43,8 +46,9 @@ func newCallbackClient(timeout time.Duration) *http.Client {
 
 // target is one callback login a NOTIFY goes to.
 type target struct {
-	sub uint64
-	url string
+	sub    uint64
+	url    string
+	server bool // the Call-Back names a node on a server (federation.go)
 }
 
 // plan is where a NOTIFY goes: poll queue writes already made and the
@@ -76,7 +80,8 @@ func (s *Server) planLocked(alias string, m *outMsg) *plan {
 		}
 		p.logins++
 		if sub.queue == nil {
-			p.callbacks = append(p.callbacks, target{sub.ID, sub.CallBack})
+			_, server := serverRoute(sub.CallBack)
+			p.callbacks = append(p.callbacks, target{sub.ID, sub.CallBack, server})
 			continue
 		}
 		if w := s.enqueueLocked(sub, m); w != nil {
@@ -134,13 +139,12 @@ func (s *Server) asyncWorker() {
 // deliver sends one NOTIFY to cb and records the outcome for login sub (0:
 // not a login). It returns the status code, 0 on transport failure.
 func (s *Server) deliver(ctx context.Context, sub uint64, cb string, m *outMsg) int {
-	select {
-	case s.sendSem <- struct{}{}:
-		defer func() { <-s.sendSem }()
-	case <-ctx.Done():
-		return 0
-	}
-	code, err := s.post(ctx, cb, m)
+	code, err := s.sendCounted(ctx, func(ctx context.Context) (int, error) {
+		if u, ok := serverRoute(cb); ok {
+			return s.forwardSync(ctx, u, m)
+		}
+		return s.post(ctx, cb, m)
+	})
 	failed := err != nil || code == http.StatusNotFound || code == http.StatusGone
 	if failed {
 		s.met.callbackFailures.Add(1)
@@ -162,6 +166,11 @@ func (s *Server) post(ctx context.Context, cb string, m *outMsg) (int, error) {
 	if u.Path == "" {
 		u.Path = "/"
 	}
+	return s.postURL(ctx, u, "", m)
+}
+
+// postURL sends one NOTIFY to u with Host host ("" means u's host).
+func (s *Server) postURL(ctx context.Context, u *url.URL, host string, m *outMsg) (int, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.CallbackTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, rvpwire.MethodNotify, u.String(), bytes.NewReader(m.body))
@@ -170,6 +179,9 @@ func (s *Server) post(ctx context.Context, cb string, m *outMsg) (int, error) {
 	}
 	for k, v := range m.header {
 		req.Header[k] = v
+	}
+	if host != "" {
+		req.Host = host
 	}
 	req.Header.Set("Content-Type", "text/xml")
 	req.Header.Set("Content-Length", strconv.Itoa(len(m.body)))

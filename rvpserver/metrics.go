@@ -27,6 +27,10 @@ type metrics struct {
 	authFailures     atomic.Int64
 	foreignRequests  atomic.Int64
 	overloaded       atomic.Int64
+	forwards         atomic.Int64
+	forwardRetries   atomic.Int64
+	forwardFailures  atomic.Int64
+	hopLimit         atomic.Int64
 
 	mu       sync.Mutex
 	byStatus map[int]int64 // error responses by status; guarded by mu
@@ -107,6 +111,10 @@ func (s *Server) renderMetrics() []byte {
 	put("rvpd_auth_failures_total", "counter", "Failed Digest authentications.", m.authFailures.Load())
 	put("rvpd_foreign_requests_total", "counter", "Requests from foreign principals (assertion).", m.foreignRequests.Load())
 	put("rvpd_overloaded_total", "counter", "Requests answered 503 because the work queue was full.", m.overloaded.Load())
+	put("rvpd_forwards_total", "counter", "NOTIFYs accepted by other servers.", m.forwards.Load())
+	put("rvpd_forward_retries_total", "counter", "Retries of failed server-to-server NOTIFYs.", m.forwardRetries.Load())
+	put("rvpd_forward_failures_total", "counter", "Presence NOTIFYs to other servers given up after the last retry.", m.forwardFailures.Load())
+	put("rvpd_hop_limit_total", "counter", "NOTIFYs refused because RVP-Hop-Count reached the limit (loops).", m.hopLimit.Load())
 	s.renderStatuses(&b)
 	return b.Bytes()
 }

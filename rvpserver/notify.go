@@ -30,7 +30,13 @@ func (s *Server) serverHeader(hop int) http.Header {
 	return h
 }
 
-// handleNotify routes a NOTIFY to every live login of the node. The answer
+// handleNotify routes a NOTIFY to every live login of the node; a login
+// whose Call-Back names a node elsewhere gets it through that node's
+// server (federation.go). A message needs send-to; a property
+// notification does not (it comes only because the node's owner
+// subscribed with its own URL as Call-Back, and carries no message: a
+// user who shuts foreign principals out still sees the contacts it
+// watches). The answer
 // follows RVP-Ack-Type: DeepOr (the default) is 200 once at least one
 // login accepted it, DeepAnd once all did, SingleHop once it is queued or
 // handed to the delivery workers. Failures: 412 no live login or no login
@@ -45,6 +51,8 @@ func (s *Server) handleNotify(rq *request) (*reply, error) {
 	}
 	next := max(hop, 1) + 1
 	if next > MaxHopCount {
+		s.met.hopLimit.Add(1)
+		s.log.Info("NOTIFY refused: hop limit", "node", rq.node.Alias, "from", rq.who.principal, "hop", hop)
 		return nil, rvpwire.Status(http.StatusInternalServerError, "RVP-Hop-Count limit reached")
 	}
 	ack, err := rvpwire.ParseAckType(h.Get(rvpwire.HeaderAckType))
@@ -69,7 +77,7 @@ func (s *Server) handleNotify(rq *request) (*reply, error) {
 	rvpwire.SetHeader(m.header, rvpwire.HeaderAckType, string(ack))
 
 	s.mu.Lock()
-	if !s.allowedLocked(rq.node.Alias, rq.who, rvpwire.RightSendTo) {
+	if n.IsMessage() && !s.allowedLocked(rq.node.Alias, rq.who, rvpwire.RightSendTo) {
 		s.mu.Unlock()
 		return nil, rvpwire.Status(http.StatusForbidden, "send-to denied by ACL")
 	}
@@ -105,12 +113,12 @@ func (s *Server) deepResult(rq *request, p *plan, results []int, ack rvpwire.Ack
 		return nil, err
 	}
 	accepted, left := p.queued, false
-	for _, code := range results {
+	for i, code := range results {
 		switch {
 		case code >= 200 && code < 300:
 			accepted++
-		case code == http.StatusInternalServerError:
-			left = true
+		case code == http.StatusInternalServerError && !p.callbacks[i].server:
+			left = true // a client's 500; another server's 500 is a failure
 		}
 	}
 	total := p.queued + p.full + len(p.callbacks)

@@ -1,9 +1,11 @@
 package rvpserver
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"slices"
 	"strings"
 	"time"
@@ -115,6 +117,24 @@ type Options struct {
 	// users (DECISIONS.md, "ACL"). It names the rights of allprincipals.
 	DefaultACL *DefaultACL
 
+	// Resolver finds the server of another domain for server-to-server
+	// NOTIFYs (SRV _rvp._tcp.<domain>, then the domain itself); nil means
+	// net.DefaultResolver. Tests inject a fake.
+	Resolver Resolver
+
+	// DialContext opens outgoing connections (client callbacks and other
+	// servers); nil means a net.Dialer bounded by CallbackTimeout.
+	DialContext func(ctx context.Context, network, addr string) (net.Conn, error)
+
+	// ForwardRetries is how many times a failed server-to-server delivery
+	// is retried (transport failure, 502, 503, 504). Default 4; negative
+	// means no retry.
+	ForwardRetries int
+
+	// ForwardBackoff is the wait before the first retry, doubled for each
+	// further one (at most a minute). Default 2 s.
+	ForwardBackoff time.Duration
+
 	// DisableAuth turns Digest authentication off: a request is taken to
 	// come from its RVP-From-Principal. For tests and the desktop app's
 	// throwaway loopback server only; never for a reachable rvpd.
@@ -122,9 +142,15 @@ type Options struct {
 }
 
 // DefaultACL is the part of a new user's ACL that applies to everyone.
+// AllowPresence and AllowSendTo grant the right to all principals, local
+// and foreign; DenyForeignPresence and DenyForeignSendTo then withhold it
+// from principals of other domains (requests judged by assertion) with an
+// extra allprincipals ACE whose credentials are assertion only.
 type DefaultACL struct {
-	AllowPresence bool
-	AllowSendTo   bool
+	AllowPresence       bool
+	AllowSendTo         bool
+	DenyForeignPresence bool
+	DenyForeignSendTo   bool
 }
 
 // ErrInvalidOptions is wrapped by every error New returns for bad options.
@@ -180,6 +206,15 @@ func normalize(opts *Options) (*config, error) {
 	setDefault(&c.DeadAfter, DefaultDeadAfter)
 	if c.CallbackTimeout <= 0 {
 		c.CallbackTimeout = DefaultCallbackTimeout
+	}
+	switch {
+	case c.ForwardRetries < 0:
+		c.ForwardRetries = 0
+	case c.ForwardRetries == 0:
+		c.ForwardRetries = DefaultForwardRetries
+	}
+	if c.ForwardBackoff <= 0 {
+		c.ForwardBackoff = DefaultForwardBackoff
 	}
 	if c.Store == nil {
 		c.Store = NewMemoryStore()

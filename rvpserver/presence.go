@@ -132,6 +132,10 @@ func (s *Server) sendPresenceLocked(sub *subscription, st rvpwire.State) {
 		s.dispatchAsyncLocked(s.planLocked(local, m), m)
 		return
 	}
-	cb := sub.CallBack
+	if u, ok := serverRoute(sub.CallBack); ok {
+		s.forwardPresenceLocked(sub, u, m)
+		return
+	}
+	cb := sub.CallBack // a foreign watcher with a plain listener URL
 	s.async(func(ctx context.Context) { s.deliver(ctx, 0, cb, m) })
 }

@@ -26,6 +26,7 @@ type Server struct {
 	log      *slog.Logger
 	verifier *digest.Verifier
 	client   *http.Client
+	disc     *discovery
 	inflight chan struct{} // MaxOutstanding slots
 	sendSem  chan struct{} // MaxDeliveries slots
 	jobs     chan func(context.Context)
@@ -39,6 +40,7 @@ type Server struct {
 	views    map[uint64]*viewRecord
 	viewsOf  map[string]map[uint64]*viewRecord // alias -> live views
 	ctr      counters
+	fwd      map[uint64]*pendingForward // presence owed to foreign watchers' servers, by subscription
 
 	commits   *committer
 	timers    *scheduler
@@ -88,7 +90,9 @@ func New(opts *Options) (*Server, error) {
 	}
 	s := &Server{
 		cfg: cfg, log: cfg.Logger, verifier: v,
-		client:   newCallbackClient(cfg.CallbackTimeout),
+		client:   newCallbackClient(cfg.CallbackTimeout, cfg.DialContext),
+		disc:     newDiscovery(cfg.Resolver, cfg.Now),
+		fwd:      map[uint64]*pendingForward{},
 		inflight: make(chan struct{}, cfg.MaxOutstanding),
 		sendSem:  make(chan struct{}, cfg.MaxDeliveries),
 		jobs:     make(chan func(context.Context), asyncQueueLen),
@@ -207,6 +211,8 @@ func (s *Server) onTimer(k timerKey) {
 		if sub := s.subs[k.id]; sub != nil && sub.queue != nil {
 			s.expireItemsLocked(sub, now)
 		}
+	case timerForward:
+		s.retryForwardLocked(k.id)
 	case timerPollDrop:
 		if sub := s.subs[k.id]; sub != nil && sub.queue != nil {
 			s.dropQueueIfStaleLocked(sub, now)

@@ -267,6 +267,7 @@ func (s *Server) removeSubLocked(sub *subscription, pollCode int) *commitWait {
 		delete(s.byNode, sub.Node)
 	}
 	s.timers.cancel(timerKey{timerSub, sub.ID})
+	s.dropForwardLocked(sub.ID)
 	ops := subDeleteOps(sub.ID)
 	if q := sub.queue; q != nil {
 		q.release(pollCode)

@@ -14,6 +14,7 @@ const (
 	timerView                           // presence lease expiry
 	timerPollItems                      // earliest PollMsgLifeTime of a queue
 	timerPollDrop                       // PollDropMsgLifeTime of a queue
+	timerForward                        // retry of presence to a foreign watcher's server
 )
 
 type timerKey struct {
