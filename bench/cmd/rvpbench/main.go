@@ -108,7 +108,7 @@ func run(ctx context.Context, args []string) error {
 		return err
 	}
 	sum := e.goals.section()
-	report.WriteText(e.out, sum)
+	report.WriteText(e.out, sum, doc.Command, doc.Machine)
 	doc.Sections = append([]report.Section{sum}, doc.Sections...)
 	doc.Elapsed = time.Since(doc.Started)
 	doc.LoadPost = report.LoadAvg()
@@ -141,7 +141,7 @@ func runFigures(ctx context.Context, e *env, which string, doc *report.Doc) erro
 		if err != nil {
 			return fmt.Errorf("%s: %w", f.name, err)
 		}
-		report.WriteText(e.out, s)
+		report.WriteText(e.out, s, doc.Command, doc.Machine)
 		doc.Sections = append(doc.Sections, s)
 	}
 	if idle != nil {
@@ -150,7 +150,7 @@ func runFigures(ctx context.Context, e *env, which string, doc *report.Doc) erro
 		if r.err != nil {
 			return fmt.Errorf("idle: %w", r.err)
 		}
-		report.WriteText(e.out, r.s)
+		report.WriteText(e.out, r.s, doc.Command, doc.Machine)
 		doc.Sections = insertIdle(doc.Sections, r.s)
 	}
 	return nil

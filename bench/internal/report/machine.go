@@ -59,6 +59,12 @@ func LoadAvg() string {
 	return strings.Join(f[:3], " ")
 }
 
+// Short is the description on one line, for the foot of each figure.
+func (m Machine) Short() string {
+	return fmt.Sprintf("%s, %d logical CPUs, %s RAM, Linux %s, %s", orUnknown(m.CPU), m.Cores, orUnknown(m.RAM),
+		orUnknown(m.Kernel), m.Go)
+}
+
 // Lines renders the description as "key: value" lines.
 func (m Machine) Lines() []string {
 	return []string{

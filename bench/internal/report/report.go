@@ -63,6 +63,7 @@ func WriteMarkdown(w io.Writer, d *Doc) error {
 		for _, p := range s.After {
 			b.WriteString(p + "\n\n")
 		}
+		fmt.Fprintf(&b, "_Measured by `%s` on %s._\n\n", d.Command, d.Machine.Short())
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -77,8 +78,9 @@ func writeMDTable(b *strings.Builder, t Table) {
 	b.WriteString("\n")
 }
 
-// WriteText prints one section as aligned columns for the terminal.
-func WriteText(w io.Writer, s Section) {
+// WriteText prints one section as aligned columns for the terminal, with
+// the command and the machine at its foot.
+func WriteText(w io.Writer, s Section, command string, m Machine) {
 	fmt.Fprintf(w, "\n== %s ==\n", s.Heading)
 	for _, t := range s.Tables {
 		width := make([]int, len(t.Cols))
@@ -101,6 +103,7 @@ func WriteText(w io.Writer, s Section) {
 	for _, p := range append(s.Text, s.After...) {
 		fmt.Fprintf(w, "%s\n", p)
 	}
+	fmt.Fprintf(w, "(measured by `%s` on %s)\n", command, m.Short())
 }
 
 func printRow(w io.Writer, cells []string, width []int) {
