@@ -43,6 +43,9 @@ func (c *Client) AddContact(ctx context.Context, name string) (Contact, error) {
 		return Contact{}, fmt.Errorf("rvpclient: add contact %s: %w", name, err)
 	}
 	if err := c.subscribeContact(ctx, s, ct); err != nil {
+		if code := rvpwire.StatusCode(err); code >= 400 && code < 500 {
+			c.forgetContact(ct) // refused for good (no such user, not allowed)
+		}
 		return Contact{}, err
 	}
 	return c.contactInfo(ct), nil
@@ -80,6 +83,14 @@ func (c *Client) Contacts() []Contact {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
+}
+
+func (c *Client) forgetContact(ct *contact) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.contacts[ct.node.SignInName()] == ct {
+		delete(c.contacts, ct.node.SignInName())
+	}
 }
 
 func (c *Client) contactInfo(ct *contact) Contact {

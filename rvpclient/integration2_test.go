@@ -193,6 +193,9 @@ func TestIntegrationRemoveAndAllow(t *testing.T) {
 		}
 		return false
 	}
+	if _, err := p.alice.AddContact(ctx, "nobody@example.com"); !IsNotFound(err) || len(p.alice.Contacts()) != 0 {
+		t.Errorf("AddContact(nobody) = %v, contacts %v; want IsNotFound and no contact", err, p.alice.Contacts())
+	}
 	if _, err := p.alice.AddContact(ctx, "bob@example.com"); err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,10 @@ var ErrServerForgot = errors.New("rvpclient: the server no longer knows this log
 // trouble) is tried again.
 const retryDelay = 30 * time.Second
 
+// refusedRetryDelay is how soon a contact subscription the server refused
+// (4xx) is tried again.
+const refusedRetryDelay = time.Hour
+
 var timeZero time.Time
 
 // maintain is the session's timer loop: it renews the login, own-node and
@@ -213,7 +217,11 @@ func (c *Client) renewContact(ctx context.Context, s *session, ct *contact) {
 		}
 	}
 	c.noteError(fmt.Errorf("rvpclient: renew contact %s: %w", ct.node.SignInName(), err))
+	delay := retryDelay
+	if code := rvpwire.StatusCode(err); code >= 400 && code < 500 {
+		delay = refusedRetryDelay // refused, not lost: do not hammer the server
+	}
 	c.mu.Lock()
-	ct.subID, ct.renewAt = 0, time.Now().Add(retryDelay)
+	ct.subID, ct.renewAt = 0, time.Now().Add(delay)
 	c.mu.Unlock()
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"rendezvous/internal/rvpwire"
 )
 
 // supervisor is the goroutine that signs in again after the login was lost.
@@ -114,8 +116,12 @@ func (c *Client) restoreContacts(ctx context.Context, s *session) {
 	for _, ct := range list {
 		if err := c.subscribeContact(ctx, s, ct); err != nil {
 			c.noteError(err)
+			delay := retryDelay
+			if code := rvpwire.StatusCode(err); code >= 400 && code < 500 {
+				delay = refusedRetryDelay
+			}
 			c.mu.Lock()
-			ct.sess, ct.renewAt = s, time.Now().Add(retryDelay)
+			ct.sess, ct.renewAt = s, time.Now().Add(delay)
 			c.mu.Unlock()
 			s.wake()
 		}
