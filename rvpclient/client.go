@@ -67,7 +67,7 @@ func New(opts *Options) *Client {
 	return &Client{
 		opts:     o,
 		log:      o.Logger,
-		ev:       newDispatcher(o.Handler),
+		ev:       newDispatcher(o.Handler, o.Logger),
 		contacts: map[string]*contact{},
 		convs:    map[string]*Conversation{},
 		foreign:  map[string]*transport{},

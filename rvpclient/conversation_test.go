@@ -124,3 +124,30 @@ func waitCheck(t *testing.T, c *Client, want CallbackCheck) {
 	ev := c.opts.Handler.(*eventLog)
 	ev.wait(t, "self-test "+want.String(), func(Event) bool { return c.Diagnostics().CallbackCheck == want })
 }
+
+// TestDispatcherOrderAndBound: events reach the handler in order on one
+// goroutine; a handler that falls behind loses events (counted), the queue
+// does not grow without bound.
+func TestDispatcherOrderAndBound(t *testing.T) {
+	release := make(chan struct{})
+	var got []int64
+	d := newDispatcher(HandlerFunc(func(e Event) {
+		<-release
+		got = append(got, e.(DroppedEvent).Count)
+	}), testLogger(t))
+	const total = 3 * maxQueuedEvents
+	for i := range total {
+		d.emit(DroppedEvent{Count: int64(i)})
+	}
+	close(release)
+	d.close() // delivers what is queued, then stops
+	lost := d.lostCount()
+	if lost == 0 || int64(len(got))+lost != total || len(got) > 2*maxQueuedEvents {
+		t.Errorf("delivered %d, lost %d of %d", len(got), lost, total)
+	}
+	for i := 1; i < len(got); i++ {
+		if got[i] <= got[i-1] {
+			t.Fatalf("out of order at %d: %d after %d", i, got[i], got[i-1])
+		}
+	}
+}

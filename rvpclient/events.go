@@ -1,6 +1,8 @@
 package rvpclient
 
 import (
+	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 )
@@ -122,13 +124,15 @@ func (CallbackUnreachableEvent) isEvent() {}
 func (DroppedEvent) isEvent()             {}
 func (WarningEvent) isEvent()             {}
 
-// maxQueuedEvents bounds the dispatcher queue; beyond it events are counted
+// maxQueuedEvents bounds the dispatcher queue (besides the batch being
+// delivered, so at most twice this is held); beyond it events are counted
 // as lost (Diagnostics.EventsLost) and logged.
 const maxQueuedEvents = 4096
 
 // dispatcher delivers events to the handler on its own goroutine, in order.
 type dispatcher struct {
-	h Handler
+	h   Handler
+	log *slog.Logger
 
 	mu      sync.Mutex
 	queue   []Event
@@ -139,8 +143,8 @@ type dispatcher struct {
 	done    chan struct{}
 }
 
-func newDispatcher(h Handler) *dispatcher {
-	return &dispatcher{h: h, wake: make(chan struct{}, 1), done: make(chan struct{})}
+func newDispatcher(h Handler, log *slog.Logger) *dispatcher {
+	return &dispatcher{h: h, log: log, wake: make(chan struct{}, 1), done: make(chan struct{})}
 }
 
 // emit queues e; it never blocks. It starts the goroutine on first use.
@@ -152,6 +156,7 @@ func (d *dispatcher) emit(e Event) {
 	}
 	if len(d.queue) >= maxQueuedEvents {
 		d.lost++
+		d.log.Warn("rvpclient: event handler falls behind, event lost", "event", fmt.Sprintf("%T", e), "lost", d.lost)
 		return
 	}
 	d.queue = append(d.queue, e)

@@ -98,7 +98,7 @@ func (c *Client) SignOut(ctx context.Context) error {
 		s.stop()
 	}
 	c.mu.Lock()
-	c.acct, c.conn = nil, Disconnected
+	c.acct, c.conn, c.self = nil, Disconnected, Contact{}
 	c.contacts, c.convs = map[string]*contact{}, map[string]*Conversation{}
 	c.foreign = map[string]*transport{}
 	c.mu.Unlock()
