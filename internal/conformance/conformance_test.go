@@ -1,0 +1,14 @@
+package conformance
+
+import "testing"
+
+// TestProtocol checks PROTOCOL.md clause by clause.
+func TestProtocol(t *testing.T) {
+	t.Run("Section11_StatusCodes", testProtocolStatusCodes)
+	t.Run("Section11_StatusCodes/503_when_overloaded", test503)
+}
+
+// TestDecisions checks DECISIONS.md section by section.
+func TestDecisions(t *testing.T) {
+	t.Run("StatusCodes", testStatusCodes)
+}

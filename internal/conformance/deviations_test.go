@@ -1,0 +1,24 @@
+package conformance
+
+import "testing"
+
+// knownDeviations lists, by full subtest name, every check rvpd is known
+// to fail today, with the deviation in one line. check skips them unless
+// RVP_CONFORMANCE_STRICT is set. Remove an entry once rvpd is fixed.
+var knownDeviations = map[string]string{
+	"TestDecisions/StatusCodes/Header_section_of_64KiB_plus_1_byte_is_431/status": "rvpd accepts header sections up to 64 KiB + 4 KiB (net/http MaxHeaderBytes slack) and answers normally",
+	"TestDecisions/StatusCodes/Header_section_of_80KiB_is_431/RVP-Notifications-Version_0.2": "the 431 is written by net/http itself, without RVP-Notifications-Version",
+	"TestDecisions/StatusCodes/Header_section_of_80KiB_is_431/Content-Length_never_chunked": "the 431 is written by net/http itself, without Content-Length (body read until close)",
+}
+
+// check runs one leaf check as a subtest, skipping a known deviation
+// unless RVP_CONFORMANCE_STRICT is set.
+func check(t *testing.T, name string, f func(t *testing.T)) {
+	t.Helper()
+	t.Run(name, func(t *testing.T) {
+		if d, ok := knownDeviations[t.Name()]; ok {
+			strict(t, d)
+		}
+		f(t)
+	})
+}
