@@ -1,0 +1,56 @@
+# Rendezvous Messenger. `make run` opens the app; `make test` runs what CI runs.
+# Both install the Debian/Ubuntu packages they need first (scripts/deps.sh).
+
+export PATH := /usr/local/go/bin:$(PATH)
+GO ?= go
+BIN := bin
+TEST_TIMEOUT ?= 25m
+
+.PHONY: help deps run test check unit smoke build release package rvpd bench clean
+
+help:
+	@echo "make run      build and start the desktop app (ARGS=\"--profile bob\" for a second one)"
+	@echo "make test     everything CI runs: gofmt, vet, staticcheck, go test -race, GUI smoke run"
+	@echo "make build    bin/rendezvous and bin/rvpd"
+	@echo "make release  stripped build with -tags migrated_fynedo"
+	@echo "make package  desktop package via 'go tool fyne package'"
+	@echo "make rvpd     the server alone: bin/rvpd"
+	@echo "make bench    benchmarks (not part of make test), written to docs/BENCHMARKS.md"
+
+deps:
+	@bash scripts/deps.sh
+
+run: deps
+	$(GO) build -o $(BIN)/rendezvous .
+	./$(BIN)/rendezvous $(ARGS)
+
+test: deps check unit smoke
+	@echo "make test: all checks passed"
+
+check:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
+
+unit:
+	bash scripts/with-session.sh $(GO) test -race -timeout $(TEST_TIMEOUT) ./...
+
+smoke: build
+	bash scripts/with-session.sh bash scripts/smoke.sh $(BIN)/rendezvous
+
+build:
+	$(GO) build -o $(BIN)/rendezvous .
+	$(GO) build -o $(BIN)/rvpd ./cmd/rvpd
+
+release:
+	$(GO) build -tags migrated_fynedo -ldflags "-s -w" -trimpath -o $(BIN)/rendezvous .
+	$(GO) build -ldflags "-s -w" -trimpath -o $(BIN)/rvpd ./cmd/rvpd
+
+package: deps
+	$(GO) tool fyne package -os linux -release
+
+rvpd:
+	$(GO) build -o $(BIN)/rvpd ./cmd/rvpd
+
+clean:
+	rm -rf $(BIN) smoke-out
