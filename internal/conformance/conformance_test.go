@@ -6,9 +6,13 @@ import "testing"
 func TestProtocol(t *testing.T) {
 	t.Run("Section11_StatusCodes", testProtocolStatusCodes)
 	t.Run("Section11_StatusCodes/503_when_overloaded", test503)
+	t.Run("Section5.1_SUBSCRIBE", testSubscribe)
+	t.Run("Section5.3_SUBSCRIPTIONS", testSubscriptions)
 }
 
 // TestDecisions checks DECISIONS.md section by section.
 func TestDecisions(t *testing.T) {
 	t.Run("StatusCodes", testStatusCodes)
+	t.Run("Authentication", testAuthentication)
+	t.Run("Subscriptions", testSubscriptionDecisions)
 }
