@@ -1,6 +1,14 @@
-// Package app wires the desktop application together: settings -> secrets
-// -> rvpclient -> ui. It owns the lifetimes of everything it creates and
-// holds no protocol or widget logic of its own.
+// Package app wires Rendezvous Messenger together: command line and XDG
+// directories, settings and keyring secrets, the protocol engine
+// (rvpclient), the optional server on this computer (app/localserver) and
+// the windows of package ui. It holds no protocol or widget logic of its
+// own; it owns the lifetimes.
+//
+// Threading: Main runs the Fyne event loop on the main goroutine. The
+// controller's window fields live on the UI goroutine; engine events enter
+// the windows through the session's dispatch into the ui adapters (which use
+// fyne.Do); blocking engine calls run on the windows' queue goroutines or on
+// goroutines the controller counts and waits for at exit.
 package app
 
 import (
@@ -8,44 +16,83 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
+
+	"github.com/adrg/xdg"
+	"github.com/gen2brain/beeep"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
-	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/widget"
 
+	"rendezvous/app/localserver"
 	"rendezvous/assets"
+	"rendezvous/settings"
+	"rendezvous/ui"
 )
 
 // ID is the application ID (also in FyneApp.toml).
 const ID = "net.rendezvous.messenger"
 
-// Main runs the application with the command-line arguments (without the
-// program name) and returns the process exit status.
+// Main runs the desktop app with args (without the program name) and
+// returns the exit code.
 func Main(args []string) int {
-	fs := flag.NewFlagSet("rendezvous", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	profile := fs.String("profile", "", "use the settings profile `NAME` (run several instances side by side)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(os.Stdout)
-			fmt.Fprintln(os.Stdout, "Usage: rendezvous [--profile NAME]")
-			fs.PrintDefaults()
-			return 0
-		}
-		fmt.Fprintln(os.Stderr, "rendezvous:", err)
+	cfg, err := parseArgs(args, os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
-	a := fyneapp.NewWithID(ID)
-	a.SetIcon(assets.AppIcon)
-	w := a.NewWindow("Rendezvous Messenger")
-	title := "Rendezvous Messenger"
-	if *profile != "" {
-		title += " (" + *profile + ")"
+	log := newLogger(os.Stderr, cfg.verbose)
+	beeep.AppName = "Rendezvous Messenger"
+	id := ID // a profile of its own keeps Fyne's preferences and cache apart
+	if cfg.profile != "" {
+		id += "." + cfg.profile
 	}
-	w.SetContent(container.NewCenter(widget.NewLabel(title)))
-	w.Resize(fyne.NewSize(360, 560))
-	w.ShowAndRun()
+	a := fyneapp.NewWithID(id)
+	c := newController(a, cfg, resolveDirs(xdg.ConfigHome, xdg.DataHome, cfg.profile), log)
+	c.si.secrets = settings.NewKeyring(nil)
+	c.si.policy = settings.LoadPolicy(xdg.ConfigDirs, log)
+	a.SetIcon(c.icons.App)
+	c.start()
+	c.startSmoke()
+	a.Run()
+	c.shutdown()
 	return 0
+}
+
+func newLogger(w io.Writer, verbose bool) *slog.Logger {
+	level := slog.LevelWarn
+	if verbose {
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+// newController builds the controller without I/O; Main (or a test) sets
+// secrets and policy.
+func newController(a fyne.App, cfg config, d dirs, log *slog.Logger) *controller {
+	local := localserver.New(localserver.Options{Dir: d.server, Logger: log})
+	c := &controller{
+		app: a, cfg: cfg, dirs: d, log: log, local: local, icons: appIcons(),
+		notify: newNotifier(func(title, body string) error { return beeep.Notify(title, body, "") }, log),
+	}
+	c.si = &signIn{dirs: d, local: local, log: log}
+	return c
+}
+
+// appIcons are the artwork of package assets for the windows.
+func appIcons() ui.Icons {
+	return ui.Icons{App: assets.AppIcon, Tray: assets.TrayIcon, Status: statusIcon}
+}
+
+// statusIcon shows unknown tokens as online, as the contact list groups
+// them (PROTOCOL.md section 6: unknown tokens read as online).
+func statusIcon(s ui.State) fyne.Resource {
+	if s.IsOnline() && s.Label() == ui.StateOnline.Label() {
+		s = ui.StateOnline
+	}
+	return assets.StatusIcon(string(s))
 }

@@ -1,0 +1,188 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"rendezvous/app/localserver"
+	"rendezvous/settings"
+	"rendezvous/ui"
+)
+
+// controller owns the app's lifetimes: the sign-in window, the signed-in
+// session with its windows, the local server and the notifier. Its fields
+// below "UI goroutine" are touched only there; background work (sign-out,
+// smoke hooks) runs on goroutines counted in bg.
+type controller struct {
+	app    fyne.App
+	cfg    config
+	dirs   dirs
+	log    *slog.Logger
+	si     *signIn
+	local  *localserver.Local
+	notify *notifier
+	icons  ui.Icons
+	// hooks for package options (nil leaves the menu items out)
+	showOptions     func(c *controller, parent fyne.Window)
+	showDiagnostics func(c *controller, parent fyne.Window)
+	onSignedIn      func(cur *signedIn)             // smoke hook and tests
+	onRecord        func(peer string, m ui.Message) // tests: a message was kept
+
+	bg sync.WaitGroup
+
+	// UI goroutine
+	signInWin *ui.SignInWindow
+	cur       *signedIn
+	exiting   bool
+}
+
+// signedIn is the session and windows of the signed-in user.
+type signedIn struct {
+	s     *session
+	main  *ui.MainWindow
+	convs *ui.Conversations
+}
+
+// start shows the sign-in window (UI goroutine, before or inside Run).
+func (c *controller) start() {
+	known, err := settings.ListProfiles(c.dirs.config)
+	if err != nil {
+		c.log.Warn("profiles not listed", "err", err)
+	}
+	c.signInWin = ui.NewSignInWindow(c.app, ui.SignInOptions{
+		Service:     c.si,
+		Describe:    describe,
+		Initial:     ui.SignInRequest{SignInName: lastSignIn(c.dirs.config)},
+		KnownNames:  known,
+		Recall:      c.si.recall,
+		AutoSignIn:  c.cfg.smokeIn == nil,
+		LocalServer: localServer{c.local},
+		OnSignedIn:  func(ui.SignInRequest) { c.signedIn() },
+		Icons:       c.icons,
+	})
+	c.signInWin.Window().SetCloseIntercept(c.exit)
+	c.signInWin.Show()
+}
+
+// signedIn builds the main window for the session SignIn prepared.
+func (c *controller) signedIn() {
+	s := c.si.take()
+	if s == nil || c.exiting {
+		return
+	}
+	self := ui.Contact{SignInName: s.signInName(), DisplayName: s.client.Self().DisplayName, State: ui.StateOnline}
+	cur := &signedIn{s: s}
+	cur.convs = ui.NewConversations(c.app, ui.ConversationsOptions{
+		Self: self, Describe: describe, Icons: c.icons,
+		Start: s.start, Join: s.join, Lookup: s.book.lookup, Invitable: s.book.online,
+		LoadHistory: s.loadHistory, Record: c.recorder(s), Notify: c.notifier(s),
+		OnUnread: func(n int) { cur.main.SetUnread(n) },
+	})
+	opts := ui.MainOptions{
+		Self: self, Service: s, Describe: describe, Icons: c.icons,
+		OpenConversation: func(ct ui.Contact) { cur.convs.Open(ct) },
+		OnSignOut:        c.signOut,
+		OnExit:           c.exit,
+		OnShowUnread:     cur.convs.ShowUnread,
+	}
+	if c.showOptions != nil {
+		opts.ShowOptions = func(p fyne.Window) { c.showOptions(c, p) }
+	}
+	if c.showDiagnostics != nil {
+		opts.ShowDiagnostics = func(p fyne.Window) { c.showDiagnostics(c, p) }
+	}
+	cur.main = ui.NewMainWindow(c.app, opts)
+	s.attach(&sinks{main: cur.main, convs: cur.convs})
+	c.cur = cur
+	c.signInWin.Window().Hide()
+	cur.main.Show()
+	if c.onSignedIn != nil {
+		c.onSignedIn(cur)
+	}
+}
+
+// notifier shows a desktop notification when the profile wants them.
+func (c *controller) notifier(s *session) func(title, body string) {
+	return func(title, body string) {
+		if s.profile.Notifications().NotifyOnMessage {
+			c.notify.notify(title, body)
+		}
+	}
+}
+
+func (c *controller) recorder(s *session) func(peer string, m ui.Message) {
+	return func(peer string, m ui.Message) {
+		s.record(peer, m)
+		if c.onRecord != nil {
+			c.onRecord(peer, m)
+		}
+	}
+}
+
+// endSession closes the signed-in user's windows and signs out in the
+// background; then runs on the UI goroutine (may be nil).
+func (c *controller) endSession(then func()) {
+	cur := c.cur
+	c.cur = nil
+	var wait func()
+	if cur != nil {
+		wait = cur.convs.CloseAll()
+		cur.main.Close()
+	}
+	c.bg.Add(1)
+	go func() {
+		defer c.bg.Done()
+		if cur != nil {
+			wait()
+			cur.main.Wait()
+			cur.s.close()
+		}
+		if then != nil {
+			fyne.Do(then)
+		}
+	}()
+}
+
+// signOut returns to the sign-in window (File > Sign Out).
+func (c *controller) signOut() {
+	c.endSession(nil)
+	c.signInWin.Show()
+}
+
+// exit signs out cleanly and quits (File > Exit, tray Exit, closing the
+// sign-in window). Run may return before the sign-out finished; shutdown
+// waits for it.
+func (c *controller) exit() {
+	if c.exiting {
+		return
+	}
+	c.exiting = true
+	c.endSession(c.app.Quit)
+	c.signInWin.Close()
+}
+
+// shutdown releases everything after Run returned (main goroutine; it
+// touches no widget).
+func (c *controller) shutdown() {
+	if c.signInWin != nil {
+		c.signInWin.Wait()
+	}
+	if cur := c.cur; cur != nil { // Run ended without Exit
+		c.cur = nil
+		cur.s.close()
+	}
+	c.bg.Wait()
+	if s := c.si.take(); s != nil {
+		s.close()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := c.local.Close(ctx); err != nil {
+		c.log.Warn("local server stop", "err", err)
+	}
+	c.notify.close()
+}
