@@ -8,6 +8,9 @@ func TestProtocol(t *testing.T) {
 	t.Run("Section11_StatusCodes/503_when_overloaded", test503)
 	t.Run("Section5.1_SUBSCRIBE", testSubscribe)
 	t.Run("Section5.3_SUBSCRIPTIONS", testSubscriptions)
+	t.Run("Section5.5_PROPPATCH", testProppatch)
+	t.Run("Section5.5_PROPPATCH/Lease_expiry", testLeaseExpiry)
+	t.Run("Section5.6_NOTIFY/Presence_change", testPropnotification)
 }
 
 // TestDecisions checks DECISIONS.md section by section.
@@ -15,4 +18,6 @@ func TestDecisions(t *testing.T) {
 	t.Run("StatusCodes", testStatusCodes)
 	t.Run("Authentication", testAuthentication)
 	t.Run("Subscriptions", testSubscriptionDecisions)
+	t.Run("Presence/Aggregation", testAggregation)
+	t.Run("Presence/Invisible", testInvisible)
 }
