@@ -11,6 +11,18 @@ func TestProtocol(t *testing.T) {
 	t.Run("Section5.5_PROPPATCH", testProppatch)
 	t.Run("Section5.5_PROPPATCH/Lease_expiry", testLeaseExpiry)
 	t.Run("Section5.6_NOTIFY/Presence_change", testPropnotification)
+	t.Run("Section5.6_NOTIFY/Instant_message", testInstantMessage)
+	t.Run("Section5.4_PROPFIND", testPropfind)
+	t.Run("Section5.7_ACL", testACL)
+}
+
+// TestPolling checks POLLING.md (with DECISIONS.md "Polling").
+func TestPolling(t *testing.T) {
+	t.Run("Section2_Login", testPollLogin)
+	t.Run("Section2_Login/PollSupport_0", testPollSupportOff)
+	t.Run("Section3_POLL", testPoll)
+	t.Run("Section3_POLL/Hold_clamp", testHoldClamp)
+	t.Run("Section3_POLL/Answer_limits", testAnswerLimits)
 }
 
 // TestDecisions checks DECISIONS.md section by section.
@@ -20,4 +32,6 @@ func TestDecisions(t *testing.T) {
 	t.Run("Subscriptions", testSubscriptionDecisions)
 	t.Run("Presence/Aggregation", testAggregation)
 	t.Run("Presence/Invisible", testInvisible)
+	t.Run("Addressing", testAddressing)
+	t.Run("ACL", testACLEffects)
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -64,6 +65,7 @@ func strict(t *testing.T, deviation string) {
 // when a test fails.
 type server struct {
 	addr    string // host:port of the RVP listener
+	admin   string // host:port of the metrics listener
 	dataDir string
 	flags   []string
 	cmd     *exec.Cmd
@@ -109,7 +111,7 @@ func displayName(alias string) string { return strings.ToUpper(alias[:1]) + alia
 // runServer starts rvpd on dir (which already holds the users).
 func runServer(t *testing.T, dir string, flags []string) *server {
 	t.Helper()
-	args := append([]string{"serve", "-listen", "127.0.0.1:0", "-admin-listen", "off", "-domains", domain,
+	args := append([]string{"serve", "-listen", "127.0.0.1:0", "-admin-listen", "127.0.0.1:0", "-domains", domain,
 		"-data-dir", dir, "-digest-prefixes", digestPrefix, "-log-format", "json"}, flags...)
 	s := &server{dataDir: dir, flags: flags, cmd: exec.Command(rvpdPath, args...), done: make(chan struct{})}
 	stderr, err := s.cmd.StderrPipe()
@@ -119,7 +121,7 @@ func runServer(t *testing.T, dir string, flags []string) *server {
 	if err := s.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	addr := make(chan string, 1)
+	addr := make(chan [2]string, 1)
 	go s.readLog(stderr, addr)
 	t.Cleanup(func() {
 		s.stop()
@@ -128,7 +130,8 @@ func runServer(t *testing.T, dir string, flags []string) *server {
 		}
 	})
 	select {
-	case s.addr = <-addr:
+	case a := <-addr:
+		s.addr, s.admin = a[0], a[1]
 	case <-s.done:
 		t.Fatalf("rvpd exited at start:\n%s", strings.Join(s.logLines(), "\n"))
 	case <-time.After(20 * time.Second):
@@ -151,8 +154,9 @@ func (s *server) restart(t *testing.T) *server {
 	return runServer(t, s.dataDir, s.flags)
 }
 
-func (s *server) readLog(r io.Reader, addr chan<- string) {
+func (s *server) readLog(r io.Reader, addr chan<- [2]string) {
 	defer close(s.done)
+	var a [2]string
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	for sc.Scan() {
@@ -161,8 +165,15 @@ func (s *server) readLog(r io.Reader, addr chan<- string) {
 		s.log = append(s.log, line)
 		s.mu.Unlock()
 		var rec struct{ Msg, Addr string }
-		if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "listening" {
-			addr <- rec.Addr
+		if json.Unmarshal([]byte(line), &rec) != nil {
+			continue
+		}
+		switch rec.Msg {
+		case "listening":
+			a[0] = rec.Addr
+		case "metrics listening": // logged after "listening"
+			a[1] = rec.Addr
+			addr <- a
 		}
 	}
 	io.Copy(io.Discard, r)
@@ -185,6 +196,42 @@ func (s *server) warnings() []map[string]any {
 		}
 	}
 	return out
+}
+
+// pollsHeld reads the rvpd_polls_held gauge from the metrics listener:
+// the only outside signal that a POLL has reached rvpd and is held.
+func (s *server) pollsHeld() (string, error) {
+	resp, err := http.Get("http://" + s.admin + "/metrics")
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		if f := strings.Fields(sc.Text()); len(f) == 2 && f[0] == "rvpd_polls_held" {
+			return f[1], nil
+		}
+	}
+	return "", fmt.Errorf("no rvpd_polls_held in /metrics")
+}
+
+// waitHeld waits until rvpd reports n held POLLs.
+func (s *server) waitHeld(t *testing.T, n string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		got, err := s.pollsHeld()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got == n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("rvpd_polls_held is %s, want %s", got, n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // principal is the logical URL of alias in the suite's domain.
