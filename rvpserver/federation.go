@@ -172,8 +172,13 @@ func (s *Server) backoff(n int) time.Duration {
 }
 
 // forwardSync delivers m to another server while a sender waits: retries
-// within the sender's context and a budget of 4 CallbackTimeouts.
+// within the sender's context and a budget of 4 CallbackTimeouts. The
+// NOTIFY goes out as this server's (RVP-From-Principal: Domains[0]); the
+// original sender stays in the body's r:notification-from. The receiving
+// server cannot check a user of ours, and one of its own users coming back
+// round a forward carries no credentials for it.
 func (s *Server) forwardSync(ctx context.Context, u *url.URL, m *outMsg) (int, error) {
+	m = m.withHeader(rvpwire.HeaderFromPrincipal, s.cfg.domains[0])
 	ctx, cancel := context.WithTimeout(ctx, 4*s.cfg.CallbackTimeout)
 	defer cancel()
 	for attempt := 0; ; attempt++ {
@@ -197,6 +202,14 @@ func (s *Server) countForward(code int, err error) {
 	if err == nil && code >= 200 && code < 300 {
 		s.met.forwards.Add(1)
 	}
+}
+
+// withHeader returns a copy of m with one header replaced.
+func (m *outMsg) withHeader(name, value string) *outMsg {
+	c := *m
+	c.header = m.header.Clone()
+	rvpwire.SetHeader(c.header, name, value)
+	return &c
 }
 
 // pendingForward is the presence notification owed to the server of one
