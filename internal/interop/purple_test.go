@@ -144,11 +144,13 @@ var signalArity = map[string]int{
 	"AccountSignedOff":       1,
 	"AccountConnectionError": 3,
 	"BuddySignedOn":          1,
+	"ChatJoined":             1,
 	"BuddySignedOff":         1,
 	"BuddyStatusChanged":     3,
 	"BuddyTyping":            2,
 	"BuddyTypingStopped":     2,
 	"ReceivedImMsg":          5,
+	"ReceivedChatMsg":        5,
 	"SentImMsg":              3,
 	"WroteImMsg":             5,
 }
