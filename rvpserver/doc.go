@@ -46,7 +46,7 @@
 //     mobile-description is answered in a 403 propstat; an unknown or
 //     expired view-id starts a new view (new id in the echo); an expired
 //     lease ends its view (its default value is not kept).
-//   - NOTIFY: needs send-to [403]. Hop count over MaxHopCount [500].
+//   - NOTIFY: a message needs send-to [403]. Hop count over MaxHopCount [500].
 //     DeepOr: [200] when one login accepted (a callback answered 2xx or a
 //     poll queue took it). Otherwise: no live login [412]; a recipient
 //     client answered 500 ("left the conversation") [500]; only full poll
@@ -65,6 +65,37 @@
 //   - Presence notifications to watchers are asynchronous and best effort:
 //     a bounded queue feeds a fixed set of workers; when it is full the
 //     notification is dropped and counted (a watcher refreshes on renewal).
+//   - Federation (PROTOCOL.md 10): a Call-Back that names a node (path under
+//     /instmsg/aliases/ or /instmsg/local/) is that node's server, found by
+//     SRV _rvp._tcp.<host>, then the host on port 80 (a host with a port or
+//     an IP address is used as is; Options.Resolver and
+//     Options.DialContext are the hooks); the request has a path-only
+//     Request-URI and the URL's host in Host. Presence for a foreign
+//     watcher goes to its home server, which forwards it to the watcher's
+//     logins. A NOTIFY a login forwards to another server goes out with
+//     RVP-From-Principal set to this server (Domains[0]).
+//   - Server-to-server retries: a transport failure or a 502/503/504 is
+//     retried Options.ForwardRetries (4) times with backoff
+//     Options.ForwardBackoff (2 s) doubling, at most a minute. Presence: in
+//     memory, one pending notification per subscription (a newer state
+//     replaces it), then logged and counted (rvpd_forward_failures_total);
+//     a restart forgets pending retries. A forwarded IM: retried while the
+//     sender waits (at most 4 CallbackTimeouts); the sender's answer is
+//     the outcome (412 when no server took it).
+//   - RVP-Hop-Count: each forward adds one; a NOTIFY that would be sent
+//     with a hop count over MaxHopCount (5) is refused [500] and counted
+//     (rvpd_hop_limit_total), which ends forwarding loops. Another
+//     server's 500 is a failure of that leg, not "left the conversation".
+//   - A property notification (r:propnotification) needs no send-to right:
+//     it comes only because the node's owner subscribed with its own URL,
+//     so a user who shuts out other domains still sees the contacts it
+//     watches there. Messages need send-to.
+//   - ACEs for the same principal may differ in credentials; the most
+//     specific one the requester satisfies applies (only its kind of
+//     proof, then its kind among others, then through the ordering or
+//     any). ACL set merges allprincipals ACEs by their credential set.
+//     DefaultACL.DenyForeign* adds "allprincipals, assertion" denying
+//     those rights, which binds foreign requesters and not local ones.
 //   - POLL on a subscription that is not a polling login of the requester
 //     [404]; PollSupport off [501] with a text body, for the login and for
 //     POLL. Bad RVP-Poll-Ack or RVP-Poll-Lifetime [400].
