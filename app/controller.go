@@ -169,10 +169,13 @@ func (c *controller) exit() {
 // touches no widget).
 func (c *controller) shutdown() {
 	if c.signInWin != nil {
+		c.signInWin.Stop()
 		c.signInWin.Wait()
 	}
-	if cur := c.cur; cur != nil { // Run ended without Exit
+	if cur := c.cur; cur != nil { // Run ended without Exit (a signal, the window manager)
 		c.cur = nil
+		cur.main.Stop()
+		cur.main.Wait()
 		cur.s.close()
 	}
 	c.bg.Wait()

@@ -106,7 +106,11 @@ func (w *MainWindow) Close() {
 	w.win.Close()
 }
 
-// Wait blocks until the window's goroutine has ended after Close.
+// Stop cancels the window's work without touching a widget (app shutdown
+// after the event loop ended). Any goroutine.
+func (w *MainWindow) Stop() { w.queue.stop() }
+
+// Wait blocks until the window's goroutine has ended after Close or Stop.
 func (w *MainWindow) Wait() { w.queue.wait() }
 
 // ContactsChanged replaces the contact list. Any goroutine.

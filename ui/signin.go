@@ -113,7 +113,12 @@ func (w *SignInWindow) Close() {
 	w.win.Close()
 }
 
-// Wait blocks until the window's goroutine has ended after Close. Never
+// Stop cancels the window's work and lets its goroutine end without
+// touching a widget (app shutdown after the event loop ended). Any
+// goroutine.
+func (w *SignInWindow) Stop() { w.queue.stop() }
+
+// Wait blocks until the window's goroutine has ended after Close or Stop. Never
 // call it on the UI goroutine while a sign-in runs.
 func (w *SignInWindow) Wait() { w.queue.wait() }
 
