@@ -4,8 +4,10 @@ import "testing"
 
 // TestProtocol checks PROTOCOL.md clause by clause.
 func TestProtocol(t *testing.T) {
+	t.Parallel()
 	t.Run("Section11_StatusCodes", testProtocolStatusCodes)
 	t.Run("Section11_StatusCodes/503_when_overloaded", test503)
+	t.Run("Section1_Every_response_even_from_the_HTTP_layer", testHTTPLayerAnswers)
 	t.Run("Section5.1_SUBSCRIBE", testSubscribe)
 	t.Run("Section5.3_SUBSCRIPTIONS", testSubscriptions)
 	t.Run("Section5.5_PROPPATCH", testProppatch)
@@ -18,15 +20,23 @@ func TestProtocol(t *testing.T) {
 
 // TestPolling checks POLLING.md (with DECISIONS.md "Polling").
 func TestPolling(t *testing.T) {
+	t.Parallel()
 	t.Run("Section2_Login", testPollLogin)
 	t.Run("Section2_Login/PollSupport_0", testPollSupportOff)
 	t.Run("Section3_POLL", testPoll)
 	t.Run("Section3_POLL/Hold_clamp", testHoldClamp)
 	t.Run("Section3_POLL/Answer_limits", testAnswerLimits)
+	t.Run("Section4_Queue/Limits", testQueueLimits)
+	t.Run("Section4_Queue/PollMsgLimit_0", testBufferingDisabled)
+	t.Run("Section4_Queue/Dropped", testDropped)
+	t.Run("Section4_Queue/Presence_coalescing", testCoalescing)
+	t.Run("Section4_Queue/Durability", testDurability)
+	t.Run("Section4_Settings/Triples", testTriples)
 }
 
 // TestDecisions checks DECISIONS.md section by section.
 func TestDecisions(t *testing.T) {
+	t.Parallel()
 	t.Run("StatusCodes", testStatusCodes)
 	t.Run("Authentication", testAuthentication)
 	t.Run("Subscriptions", testSubscriptionDecisions)

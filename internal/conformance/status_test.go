@@ -183,3 +183,35 @@ func test503(t *testing.T) {
 	wantFramed(t, r)
 	wait(t, inFlight, 10*time.Second)
 }
+
+// testHTTPLayerAnswers: PROTOCOL.md sections 1 and 3 ("every request and
+// response carries RVP-Notifications-Version") and DECISIONS.md "XML"
+// (Content-Length always) also for requests so broken that the HTTP layer
+// answers them before any RVP code runs.
+func testHTTPLayerAnswers(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, serverConfig{users: []string{"alice"}})
+	cases := []struct {
+		name string
+		raw  string
+		want int
+	}{
+		{"Malformed_header_line_is_400", "PROPFIND /instmsg/aliases/alice HTTP/1.1\r\nHost: example.com\r\nThis is not a header\r\nContent-Length: 0\r\n\r\n", 400},
+		{"HTTP/1.1_request_without_Host_is_400", "PROPFIND /instmsg/aliases/alice HTTP/1.1\r\nDepth: 0\r\nContent-Length: 0\r\n\r\n", 400},
+		{"Unsupported_Transfer-Encoding_is_501", "NOTIFY /instmsg/aliases/alice HTTP/1.1\r\nHost: example.com\r\nTransfer-Encoding: gzip\r\n\r\n", 501},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := exchange(s.addr, "PROPFIND", []byte(tc.raw), 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			check(t, "status", func(t *testing.T) {
+				if r.status != tc.want {
+					t.Errorf("status %d, want %d", r.status, tc.want)
+				}
+			})
+			wantFramed(t, r)
+		})
+	}
+}
