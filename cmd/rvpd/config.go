@@ -27,6 +27,13 @@ type Config struct {
 	CallbackTimeout time.Duration // bound of one outgoing NOTIFY
 	DigestPrefixes  []string      // "PREFIX\alias" user name forms
 
+	// DefaultPresence and DefaultSendTo say who may see a new account's
+	// presence and send it messages: "everyone" (also users of other
+	// domains, as Exchange did), "local" (users of this server only) or
+	// "nobody" (only principals the user allows by name).
+	DefaultPresence string
+	DefaultSendTo   string
+
 	LogLevel  slog.Level
 	LogFormat string // "text" or "json"
 
@@ -84,6 +91,8 @@ func DefaultConfig(getenv func(string) string) Config {
 		DataDir:         defaultDataDirFrom(getenv),
 		MaxOutstanding:  defaultMaxOutstanding,
 		CallbackTimeout: defaultCallbackTimeout,
+		DefaultPresence: aclEveryone,
+		DefaultSendTo:   aclEveryone,
 		LogLevel:        slog.LevelInfo,
 		LogFormat:       "text",
 		Poll: PollConfig{

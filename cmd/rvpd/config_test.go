@@ -166,6 +166,8 @@ var badValueTests = []struct {
 	{"DigestPrefixes", `CORP\`, `must be a comma-separated list of prefixes without '\', '"', ':', '@' or spaces (e.g. CORP)`},
 	{"DigestPrefixes", "CORP,,X", `must be a comma-separated list of prefixes without '\', '"', ':', '@' or spaces (e.g. CORP)`},
 	{"DigestPrefixes", "a@b", `must be a comma-separated list of prefixes without '\', '"', ':', '@' or spaces (e.g. CORP)`},
+	{"DefaultPresence", "all", "must be everyone, local or nobody"},
+	{"DefaultSendTo", "Local", "must be everyone, local or nobody"},
 	{"LogLevel", "verbose", "must be debug, info, warn or error"},
 	{"LogLevel", "INFO", "must be debug, info, warn or error"},
 	{"LogFormat", "xml", "must be text or json"},

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"rendezvous/rvpserver"
 )
 
 // keySpec describes one configuration key: its white paper name (config
@@ -22,8 +24,9 @@ type keySpec struct {
 }
 
 const (
-	allowedUint32 = "must be an integer 0-4294967295 (0 disables buffering, 4294967295 is unlimited)"
-	allowedTriple = "must be a whole number of seconds 0-4294967295"
+	allowedACLScope = "must be everyone, local or nobody"
+	allowedUint32   = "must be an integer 0-4294967295 (0 disables buffering, 4294967295 is unlimited)"
+	allowedTriple   = "must be a whole number of seconds 0-4294967295"
 )
 
 // keySpecs lists every key in the order the help shows them.
@@ -82,6 +85,14 @@ var keySpecs = []*keySpec{
 			c.DigestPrefixes = splitList(v)
 			return all(c.DigestPrefixes, validPrefix)
 		}},
+	{name: "DefaultPresence", flag: "default-presence", def: aclEveryone,
+		help:    "who may see a new account's presence: everyone (also other domains' users), local (this server's users) or nobody; set at user add",
+		allowed: allowedACLScope,
+		apply:   func(c *Config, v string) bool { c.DefaultPresence = v; return validACLScope(v) }},
+	{name: "DefaultSendTo", flag: "default-send-to", def: aclEveryone,
+		help:    "who may send a new account messages: everyone (also other domains' users), local (this server's users) or nobody; set at user add",
+		allowed: allowedACLScope,
+		apply:   func(c *Config, v string) bool { c.DefaultSendTo = v; return validACLScope(v) }},
 	{name: "LogLevel", flag: "log-level", def: "info",
 		help:    "least important log level written to stderr",
 		allowed: "must be debug, info, warn or error",
@@ -236,4 +247,25 @@ func validHostName(v string) bool {
 
 func validPrefix(v string) bool {
 	return v != "" && !strings.ContainsAny(v, "\\\":@ \t")
+}
+
+// Values of DefaultPresence and DefaultSendTo.
+const (
+	aclEveryone = "everyone"
+	aclLocal    = "local"
+	aclNobody   = "nobody"
+)
+
+func validACLScope(v string) bool { return v == aclEveryone || v == aclLocal || v == aclNobody }
+
+// defaultACL converts DefaultPresence and DefaultSendTo for the engine; nil
+// (the engine's built-in default, everyone) when both are everyone.
+func defaultACL(cfg Config) *rvpserver.DefaultACL {
+	if cfg.DefaultPresence == aclEveryone && cfg.DefaultSendTo == aclEveryone {
+		return nil
+	}
+	return &rvpserver.DefaultACL{
+		AllowPresence: cfg.DefaultPresence != aclNobody, DenyForeignPresence: cfg.DefaultPresence == aclLocal,
+		AllowSendTo: cfg.DefaultSendTo != aclNobody, DenyForeignSendTo: cfg.DefaultSendTo == aclLocal,
+	}
 }

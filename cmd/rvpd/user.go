@@ -182,5 +182,6 @@ func userFailure(e *env, sub, alias string, err error) int {
 // adminOptions are the engine options the user functions need: the realm
 // (first domain) and the Digest user name forms.
 func adminOptions(cfg Config) *rvpserver.Options {
-	return &rvpserver.Options{Domains: cfg.Domains, HostNames: cfg.HostNames, DigestPrefixes: cfg.DigestPrefixes}
+	return &rvpserver.Options{Domains: cfg.Domains, HostNames: cfg.HostNames, DigestPrefixes: cfg.DigestPrefixes,
+		DefaultACL: defaultACL(cfg)}
 }
