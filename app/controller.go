@@ -132,6 +132,7 @@ func (c *controller) endSession(then func()) {
 	if cur != nil {
 		wait = cur.convs.CloseAll()
 		cur.main.Close()
+		cur.s.detach()
 	}
 	c.bg.Add(1)
 	go func() {
@@ -174,6 +175,7 @@ func (c *controller) shutdown() {
 	}
 	if cur := c.cur; cur != nil { // Run ended without Exit (a signal, the window manager)
 		c.cur = nil
+		cur.s.detach()
 		cur.main.Stop()
 		cur.main.Wait()
 		cur.s.close()

@@ -43,9 +43,10 @@ type session struct {
 	rec     *history.Recorder
 	log     *slog.Logger
 
-	mu    sync.Mutex // serializes event dispatch and sink changes
-	sinks *sinks
-	early []rvpclient.Event
+	mu       sync.Mutex // serializes event dispatch and sink changes
+	sinks    *sinks
+	early    []rvpclient.Event
+	detached bool // the windows are gone: events are dropped
 }
 
 func newSession(profile *settings.Profile, historyDir string, log *slog.Logger) *session {
@@ -61,6 +62,9 @@ func (s *session) signInName() string { return s.profile.SignInName() }
 func (s *session) HandleEvent(e rvpclient.Event) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.detached {
+		return
+	}
 	if s.sinks == nil {
 		if len(s.early) < earlyLimit {
 			s.early = append(s.early, e)
@@ -79,6 +83,16 @@ func (s *session) attach(k *sinks) {
 	for _, e := range s.early {
 		s.dispatch(e)
 	}
+	s.early = nil
+}
+
+// detach drops the windows: events from now on (the sign-out's own
+// presence changes, for one) go nowhere. Any goroutine.
+func (s *session) detach() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.detached = true
+	s.sinks = nil
 	s.early = nil
 }
 
@@ -130,7 +144,7 @@ func (s *session) presence(e rvpclient.PresenceEvent) {
 func (s *session) contactsChanged() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.sinks != nil {
+	if s.sinks != nil && !s.detached {
 		s.sinks.main.ContactsChanged(s.book.list())
 	}
 }
