@@ -7,10 +7,13 @@
 # checked both ways (internal/interop, see its doc.go). Everything runs in a
 # private network and mount namespace with loopback only.
 #
-# Usage: sudo scripts/interop-pidgin.sh [-install] [-no-shim] [ARTIFACT_DIR]
-#   -install   apt-get install the Debian packages the test needs first
-#   -no-shim   run librvp without the readerrno preload, to see its
-#              stale-errno bug (sign-in fails; expect the tests to fail)
+# Usage: sudo scripts/interop-pidgin.sh [-install] [-no-shim] [-known-bugs] [ARTIFACT_DIR]
+#   -install     apt-get install the Debian packages the test needs first
+#   -no-shim     run librvp without the readerrno preload, to see its
+#                stale-errno bug (Pidgin cannot sign in; expect failures)
+#   -known-bugs  also run the checks that fail on known bugs: the SRV
+#                layouts (TestLibrvpFinchSRV, TestLibrvpFinchSRVPort) and an
+#                rvpclient-initiated group chat
 # The logs (wire.log: every byte between the clients and rvpd;
 # librvp-debug.log: libpurple's debug output with librvp's trace; rvpd.log)
 # and Pidgin screenshots are kept in ARTIFACT_DIR (default: a new directory
@@ -19,13 +22,15 @@ set -eu
 
 install=0
 noshim=0
+known=0
 dir=""
 for arg in "$@"; do
 	case "$arg" in
 	-install) install=1 ;;
 	-no-shim) noshim=1 ;;
+	-known-bugs) known=1 ;;
 	-h | --help)
-		sed -n '2,19p' "$0"
+		sed -n '2,22p' "$0"
 		exit 0
 		;;
 	-*)
@@ -50,10 +55,12 @@ cd "$(dirname "$0")/.."
 mkdir -p "$dir"
 
 status=0
-for t in TestLibrvpFinch TestLibrvpPidgin; do
+tests="TestLibrvpFinch TestLibrvpPidgin"
+[ "$known" = 1 ] && tests="$tests TestLibrvpFinchSRV TestLibrvpFinchSRVPort"
+for t in $tests; do
 	mkdir -p "$dir/$t"
 	echo "== $t (logs in $dir/$t)"
-	if ! RVP_INTEROP_ARTIFACTS="$dir/$t" RVP_INTEROP_NO_SHIM="$noshim" \
+	if ! RVP_INTEROP_ARTIFACTS="$dir/$t" RVP_INTEROP_NO_SHIM="$noshim" RVP_INTEROP_KNOWN_BUGS="$known" \
 		go test -count=1 -v -run "^$t\$" -timeout 3m ./internal/interop/; then
 		status=1
 	fi
