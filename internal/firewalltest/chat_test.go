@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"strings"
 	"sync"
 	"time"
 
@@ -191,6 +190,3 @@ func reportEvent(out *chatOut, ev rvpclient.Event) {
 		out.emit(event{Ev: "warning", Text: e.Message})
 	}
 }
-
-// trimErr shortens an error for test logs.
-func trimErr(s string) string { return strings.TrimSpace(s) }
