@@ -97,15 +97,20 @@ func hexHash(alg string, parts ...string) string {
 func digestAuth(ch challenge, alg, username, pass, method, uri, nc string) string {
 	const cnonce = "0a4f113b"
 	realm, nonce := ch.params["realm"], ch.params["nonce"]
-	ha1 := hexHash(alg, username, realm, pass)
-	ha2 := hexHash(alg, method, uri)
-	resp := hexHash(alg, ha1, nonce, nc, cnonce, "auth", ha2)
+	resp := digestResponse(alg, username, realm, pass, method, uri, nonce, nc, cnonce)
 	s := fmt.Sprintf(`Digest username="%s", realm="%s", nonce="%s", uri="%s", algorithm="%s", response="%s", qop=auth, nc=%s, cnonce="%s"`,
 		username, realm, nonce, uri, alg, resp, nc, cnonce)
 	if op, ok := ch.params["opaque"]; ok {
 		s += fmt.Sprintf(`, opaque="%s"`, op)
 	}
 	return s
+}
+
+// digestResponse is RFC 7616's response for qop=auth.
+func digestResponse(alg, username, realm, pass, method, uri, nonce, nc, cnonce string) string {
+	ha1 := hexHash(alg, username, realm, pass)
+	ha2 := hexHash(alg, method, uri)
+	return hexHash(alg, ha1, nonce, nc, cnonce, "auth", ha2)
 }
 
 func (c *client) authorization(ch challenge, method, uri, nc string) string {

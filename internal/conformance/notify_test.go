@@ -129,8 +129,18 @@ func testPropfind(t *testing.T) {
 // 2.1 and 14.2: Request-URI forms, Host values, alias case.
 func testAddressing(t *testing.T) {
 	t.Parallel()
-	s := startServer(t, serverConfig{})
+	s := startServer(t, serverConfig{flags: []string{"-host-names", "im.example.com"}})
 	alice := s.client("alice")
+	for _, tc := range []struct{ name, uri string }{
+		{"Host_is_a_configured_HostName", nodePath("bob")},
+		{"Absolute_Request-URI_naming_a_HostName", "http://im.example.com" + nodePath("bob")},
+	} {
+		check(t, tc.name, func(t *testing.T) {
+			req := propfind("bob", allprop)
+			req.uri, req.host = tc.uri, "im.example.com"
+			wantStatus(t, alice.do(t, req), http.StatusMultiStatus)
+		})
+	}
 	cases := []struct{ name, uri, host string }{
 		{"Path_Request-URI_and_Host_without_port", nodePath("bob"), domain},
 		{"Absolute_Request-URI", principal("bob"), domain},

@@ -52,6 +52,21 @@ func testProppatch(t *testing.T) {
 			}
 		})
 	}
+	for _, tc := range []struct{ name, prop, want string }{
+		{"Displayname_can_be_set", "<d:displayname>Alice Renamed</d:displayname>", "Alice Renamed"},
+		{"Displayname_can_be_set_in_a_leased-value_wrapper",
+			"<d:displayname><r:leased-value><r:value>Alice Wrapped</r:value></r:leased-value></d:displayname>", "Alice Wrapped"},
+	} {
+		check(t, tc.name, func(t *testing.T) {
+			body := `<?xml version="1.0"?><d:propertyupdate xmlns:d='DAV:' xmlns:r='http://schemas.microsoft.com/rvp/'><d:set><d:prop>` +
+				tc.prop + `</d:prop></d:set></d:propertyupdate>`
+			wantStatus(t, alice.do(t, proppatch("alice", []byte(body))), http.StatusMultiStatus)
+			r := s.client("bob").do(t, propfind("alice", allprop))
+			if got := propOf(decode(t, r.body), nsD, "displayname", "200"); got != tc.want {
+				t.Errorf("displayname %q after PROPPATCH, want %q", got, tc.want)
+			}
+		})
+	}
 	check(t, "Unknown_state_token_is_accepted_and_relayed", func(t *testing.T) {
 		alice.setState(t, "dancing", view)
 		if st := s.client("bob").stateSeenBy(t, "alice"); st != "dancing" {

@@ -7,8 +7,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -189,17 +187,6 @@ func clip(b []byte) string {
 		return string(b[:300]) + "..."
 	}
 	return string(b)
-}
-
-// headerInt reads a decimal header or fails.
-func headerInt(t *testing.T, r *response, name string) int {
-	t.Helper()
-	v := r.h(name)
-	n, err := strconv.Atoi(strings.TrimSpace(v))
-	if err != nil {
-		t.Fatalf("%s: %q is not a decimal integer", name, v)
-	}
-	return n
 }
 
 // Requests the suite sends often.

@@ -5,7 +5,6 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"testing"
 )
@@ -112,20 +111,6 @@ func (e *elem) all(space, local string) []*elem {
 	return out
 }
 
-// kidNames lists the local names of the children (sorted), for set-like
-// comparisons of rights and credentials.
-func (e *elem) kidNames() []string {
-	var out []string
-	if e == nil {
-		return nil
-	}
-	for _, k := range e.kids {
-		out = append(out, k.name.Space+" "+k.name.Local)
-	}
-	slices.Sort(out)
-	return out
-}
-
 func (e *elem) trimmed() string {
 	if e == nil {
 		return ""
@@ -184,6 +169,9 @@ func wireProblems(body []byte) []string {
 			depth++
 			kids = append(kids, 0)
 		case xml.EndElement:
+			if depth == 0 {
+				return append(probs, fmt.Sprintf("unbalanced </%s:%s>", tok.Name.Space, tok.Name.Local))
+			}
 			if kids[depth-1] > 0 {
 				probs = append(probs, pendingWS...)
 			}
