@@ -276,17 +276,29 @@ func (s *Server) tryForward(ctx context.Context, id uint64) {
 	}
 	if !retryable(code, err) || p.attempt >= s.cfg.ForwardRetries {
 		delete(s.fwd, id)
-		if code < 200 || code >= 300 {
-			s.met.forwardFailures.Add(1)
-			s.log.Warn("presence to another server not delivered", "subscription", id, "server", p.url.Host,
-				"status", code, "err", err, "retries", p.attempt)
-		}
+		s.forwardDone(id, p, code, err)
 		return
 	}
 	p.attempt++
 	p.waiting = true
 	s.met.forwardRetries.Add(1)
 	s.timers.set(timerKey{timerForward, id}, s.now().Add(s.backoff(p.attempt)))
+}
+
+// forwardDone reports the end of a presence forward: a failure (no
+// answer, a 5xx, or 404/410: the watcher's node is unknown there) is
+// logged and counted; another refusal (412: the watcher is not signed in,
+// 403) is the receiver's decision and only logged at debug level.
+func (s *Server) forwardDone(id uint64, p *pendingForward, code int, err error) {
+	switch {
+	case err == nil && code >= 200 && code < 300:
+	case err != nil, code >= 500, code == http.StatusNotFound, code == http.StatusGone:
+		s.met.forwardFailures.Add(1)
+		s.log.Warn("presence to another server not delivered", "subscription", id, "server", p.url.Host,
+			"status", code, "err", err, "retries", p.attempt)
+	default:
+		s.log.Debug("presence refused by the watcher's server", "subscription", id, "server", p.url.Host, "status", code)
+	}
 }
 
 // retryForwardLocked runs when a retry timer fires; mu must be held.

@@ -2,10 +2,12 @@ package rvpserver
 
 import (
 	"context"
+	"errors"
 	"net"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -67,5 +69,70 @@ func TestHopCountStopsAForwardingLoop(t *testing.T) {
 	}
 	if n := a.srv.met.foreignRequests.Load(); n != 2 {
 		t.Errorf("forwarded NOTIFYs that reached example.com: %d, want 2", n)
+	}
+}
+
+// TestForwardedMessageRetried: a login that forwards to a node on another
+// server (its Call-Back is bob's logical URL at b.example) gets a message
+// through a failed first attempt (retried after backoff while the sender
+// waits); when every attempt fails, the sender gets 412 after
+// ForwardRetries retries.
+func TestForwardedMessageRetried(t *testing.T) {
+	res := srvMap{}
+	var mu sync.Mutex
+	dials, failFrom, failUntil := 0, 1, 1 // dial numbers that fail: [failFrom, failUntil]
+	var bAddr string
+	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if addr == bAddr {
+			mu.Lock()
+			dials++
+			fail := dials >= failFrom && dials <= failUntil
+			mu.Unlock()
+			if fail {
+				return nil, &net.OpError{Op: "dial", Net: network, Err: errors.New("connection refused (test)")}
+			}
+		}
+		return (&net.Dialer{}).DialContext(ctx, network, addr)
+	}
+	a := newEnv(t, func(o *Options) {
+		o.Resolver, o.DialContext, o.ForwardRetries, o.ForwardBackoff = res, dial, 2, 10*time.Millisecond
+	})
+	b := newEnv(t, func(o *Options) { o.Domains = []string{"b.example"}; o.DisableAuth = true })
+	bAddr = strings.TrimPrefix(b.hs.URL, "http://")
+	res["b.example"] = bAddr
+	bobURL := rvpwire.PrincipalURL("b.example", "bob")
+	bobsClient := newListener(t)
+	req, _ := http.NewRequest("SUBSCRIBE", b.hs.URL+"/instmsg/aliases/bob", nil)
+	req.Header.Set(rvpwire.HeaderFromPrincipal, bobURL)
+	req.Header.Set(rvpwire.HeaderNotificationType, "pragma/notify")
+	req.Header.Set(rvpwire.HeaderCallBack, bobsClient.URL)
+	if r := roundTrip(t, req); r.code != http.StatusOK {
+		t.Fatalf("bob's login: %d", r.code)
+	}
+	a.user("alice").login(bobURL)
+	carol := a.user("carol")
+
+	if r := carol.do("NOTIFY", "alice", imHeaders(), imBody("carol", "alice", "via bob")); r.code != http.StatusOK {
+		t.Fatalf("NOTIFY forwarded after one failed attempt: %d %s", r.code, r.body)
+	}
+	n := bobsClient.next(t)
+	if n.header.Get(rvpwire.HeaderHopCount) != "3" || n.header.Get(rvpwire.HeaderFromPrincipal) != testDomain {
+		t.Errorf("at bob's client: hop %q from %q, want 3 from %s", n.header.Get(rvpwire.HeaderHopCount),
+			n.header.Get(rvpwire.HeaderFromPrincipal), testDomain)
+	}
+	if got := a.srv.met.forwardRetries.Load(); got != 1 {
+		t.Errorf("retries: %d, want 1", got)
+	}
+
+	mu.Lock()
+	failFrom, failUntil = dials+1, dials+100
+	mu.Unlock()
+	if r := carol.do("NOTIFY", "alice", imHeaders(), imBody("carol", "alice", "lost")); r.code != http.StatusPreconditionFailed {
+		t.Fatalf("NOTIFY when the other server stays down: %d %s, want 412", r.code, r.body)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if got := dials - failFrom + 1; got != 3 {
+		t.Errorf("attempts when the other server stays down: %d, want 1 + ForwardRetries (2)", got)
 	}
 }
