@@ -97,9 +97,23 @@ func (w *SignInWindow) showAccountForm(info LocalServerInfo) {
 			w.createAccount(strings.TrimSpace(name.Text), pw.Text)
 		}
 	}, w.win)
+	enterMovesOn(d, w.win.Canvas(), name, pw, again)
 	d.Resize(fyne.NewSize(380, 0))
 	d.Show()
 	w.win.Canvas().Focus(name)
+}
+
+// enterMovesOn makes Enter in a form dialog's entries move to the next
+// entry and, in the last one, submit the form (when it validates).
+func enterMovesOn(d *dialog.FormDialog, c fyne.Canvas, entries ...*widget.Entry) {
+	for i, e := range entries {
+		if i == len(entries)-1 {
+			e.OnSubmitted = func(string) { d.Submit() }
+			continue
+		}
+		next := entries[i+1]
+		e.OnSubmitted = func(string) { c.Focus(next) }
+	}
 }
 
 // accountNameError checks the local part of a new sign-in name.

@@ -104,6 +104,7 @@ func (w *MainWindow) promptAddContact() {
 			w.addContact(strings.TrimSpace(name.Text))
 		}
 	}, w.win)
+	enterMovesOn(d, w.win.Canvas(), name)
 	d.Resize(fyne.NewSize(360, 0))
 	d.Show()
 	w.win.Canvas().Focus(name)

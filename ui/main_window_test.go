@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 )
 
 func TestGroupContacts(t *testing.T) {
@@ -158,6 +159,21 @@ func TestContextMenu(t *testing.T) {
 	}
 	if !slices.Equal(w.urls, []string{"mailto:bob@localhost"}) || len(w.opened) != 1 {
 		t.Fatalf("urls %q opened %v", w.urls, w.opened)
+	}
+}
+
+func TestAddContactByKeyboard(t *testing.T) {
+	w := newTestMain(t)
+	w.promptAddContact()
+	entry, ok := w.Window().Canvas().Focused().(*widget.Entry)
+	if !ok {
+		t.Fatal("the sign-in name field has no focus")
+	}
+	test.Type(entry, "bob@localhost")
+	entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	w.settle()
+	if !slices.Equal(w.svc.added, []string{"bob@localhost"}) {
+		t.Fatalf("added %q", w.svc.added)
 	}
 }
 
