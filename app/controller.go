@@ -100,6 +100,9 @@ func (c *controller) signedIn() {
 	c.cur = cur
 	c.signInWin.Window().Hide()
 	cur.main.Show()
+	if s.warning != nil {
+		cur.main.ShowError(s.warning)
+	}
 	if c.onSignedIn != nil {
 		c.onSignedIn(cur)
 	}

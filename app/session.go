@@ -47,6 +47,8 @@ type session struct {
 	sinks    *sinks
 	early    []rvpclient.Event
 	detached bool // the windows are gone: events are dropped
+
+	warning error // shown once the main window exists (e.g. the keyring failed)
 }
 
 func newSession(profile *settings.Profile, historyDir string, log *slog.Logger) *session {

@@ -59,7 +59,7 @@ func (si *signIn) SignIn(ctx context.Context, req ui.SignInRequest) error {
 		return err
 	}
 	s.restore(ctx)
-	si.remember(ctx, profile, req)
+	s.warning = si.remember(ctx, profile, req)
 	if err := ctx.Err(); err != nil { // cancelled at the last moment
 		go s.close()
 		return err
@@ -131,8 +131,9 @@ func (si *signIn) clientOptions(p *settings.Profile, serverURL string, h rvpclie
 }
 
 // remember saves the sign-in choices and the password (when asked) after a
-// successful sign-in. Failures are logged: signing in worked.
-func (si *signIn) remember(ctx context.Context, p *settings.Profile, req ui.SignInRequest) {
+// successful sign-in. Failures are logged: signing in worked. A password
+// that could not be stored comes back as a notice for the user.
+func (si *signIn) remember(ctx context.Context, p *settings.Profile, req ui.SignInRequest) error {
 	if err := p.SetServer(req.Server); err != nil {
 		si.log.Warn("server not saved", "err", err)
 	}
@@ -141,20 +142,27 @@ func (si *signIn) remember(ctx context.Context, p *settings.Profile, req ui.Sign
 	if err := p.Save(); err != nil {
 		si.log.Warn("settings not saved", "err", err)
 	}
-	var err error
-	if req.RememberPassword {
-		err = si.secrets.Set(ctx, req.SignInName, req.Password)
-	} else {
-		err = si.secrets.Delete(ctx, req.SignInName)
+	si.saveLast(req.SignInName)
+	if !req.RememberPassword {
+		if err := si.secrets.Delete(ctx, req.SignInName); err != nil {
+			si.log.Debug("keyring delete", "err", err)
+		}
+		return nil
+	}
+	if err := si.secrets.Set(ctx, req.SignInName, req.Password); err != nil {
+		si.log.Warn("keyring", "err", err)
+		return notice("Your password could not be saved in the desktop keyring, so you will be asked for it next time.")
+	}
+	return nil
+}
+
+func (si *signIn) saveLast(name string) {
+	err := os.MkdirAll(si.dirs.config, 0o700)
+	if err == nil {
+		err = os.WriteFile(filepath.Join(si.dirs.config, lastSignInFile), []byte(name+"\n"), 0o600)
 	}
 	if err != nil {
-		si.log.Warn("keyring", "err", err)
-	}
-	if err := os.MkdirAll(si.dirs.config, 0o700); err == nil {
-		err = os.WriteFile(filepath.Join(si.dirs.config, lastSignInFile), []byte(req.SignInName+"\n"), 0o600)
-		if err != nil {
-			si.log.Warn("last sign-in name not saved", "err", err)
-		}
+		si.log.Warn("last sign-in name not saved", "err", err)
 	}
 }
 
