@@ -37,6 +37,11 @@ type MainOptions struct {
 	OnExit           func()                   // File > Exit, tray Exit; also closing without a tray
 	OnShowUnread     func()                   // the tray's unread item
 
+	// Extras are shown between the contact list and the buttons, in order
+	// (e.g. a connection status line and a firewall banner from package
+	// options). The window does not manage their visibility.
+	Extras []fyne.CanvasObject
+
 	deliver func(func()) // tests: replaces fyne.Do for queue results
 }
 
@@ -152,7 +157,8 @@ func (w *MainWindow) build() fyne.CanvasObject {
 
 	add := widget.NewButtonWithIcon("Add a Contact", theme.ContentAddIcon(), w.promptAddContact)
 	send := widget.NewButtonWithIcon("Send Message", theme.MailSendIcon(), w.sendToSelected)
-	footer := container.NewGridWithColumns(2, add, send)
+	footer := container.NewVBox(w.opts.Extras...)
+	footer.Add(container.NewGridWithColumns(2, add, send))
 	return container.NewBorder(container.NewVBox(header, widget.NewSeparator()), footer, nil, nil, w.list)
 }
 
