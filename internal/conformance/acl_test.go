@@ -48,6 +48,9 @@ func (c *client) getACL(t *testing.T, alias string) (*response, []aceView) {
 	var aces []aceView
 	for _, a := range acl.all(nsA, "ace") {
 		p := a.child(nsA, "principal")
+		if n := len(p.all(nsA, "credentials")); n != 1 {
+			t.Errorf("an ACE's a:principal holds %d a:credentials, want exactly one", n)
+		}
 		v := aceView{creds: locals(p.child(nsA, "credentials")), grant: locals(a.child(nsA, "grant")),
 			deny: locals(a.child(nsA, "deny")), hasPrincipal: p != nil}
 		if p.child(nsA, "allprincipals") != nil {

@@ -1,9 +1,13 @@
 package conformance
 
 import (
+	"bufio"
+	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // challenges sends c's request without credentials and returns the 401's
@@ -200,4 +204,51 @@ func testDigestURI(t *testing.T, s *server) {
 			}
 		})
 	}
+}
+
+// testKeepAlive: PROTOCOL.md section 1: keep-alive is used; the 401 and
+// the authorized retry, and a further request, may share one connection.
+func testKeepAlive(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, serverConfig{users: []string{"alice", "bob"}})
+	c := s.client("alice")
+	read := propfind("bob", allprop)
+	conn, err := net.DialTimeout("tcp", s.addr, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	br := bufio.NewReader(conn)
+	send := func(auth string) *response {
+		t.Helper()
+		if _, err := conn.Write(c.raw(read, auth)); err != nil {
+			t.Fatal(err)
+		}
+		hr, err := http.ReadResponse(br, &http.Request{Method: read.method})
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(hr.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &response{status: hr.StatusCode, header: hr.Header, body: body}
+	}
+	first := send("")
+	wantStatus(t, first, http.StatusUnauthorized)
+	ch, err := pickChallenge(first.header.Values("WWW-Authenticate"), "MD5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(t, "Authorized_retry_on_the_same_connection", func(t *testing.T) {
+		wantStatus(t, send(c.authorization(ch, read.method, read.uri, "00000001")), http.StatusMultiStatus)
+	})
+	check(t, "Next_request_with_the_next_nonce_count_on_the_same_connection", func(t *testing.T) {
+		wantStatus(t, send(c.authorization(ch, read.method, read.uri, "00000002")), http.StatusMultiStatus)
+	})
+	check(t, "Unquoted_algorithm_token_as_RFC_7616_writes_it", func(t *testing.T) {
+		auth := strings.Replace(c.authorization(ch, read.method, read.uri, "00000003"), `algorithm="MD5"`, `algorithm=MD5`, 1)
+		wantStatus(t, send(auth), http.StatusMultiStatus)
+	})
 }

@@ -8,7 +8,13 @@ func TestProtocol(t *testing.T) {
 	t.Run("Section11_StatusCodes", testProtocolStatusCodes)
 	t.Run("Section11_StatusCodes/503_when_overloaded", test503)
 	t.Run("Section1_Every_response_even_from_the_HTTP_layer", testHTTPLayerAnswers)
+	t.Run("Section1_Keep-alive", testKeepAlive)
+	t.Run("Section2.1_No_port_80_in_URLs", testNoPort80)
+	t.Run("Section4_Namespace-aware_input", testNamespaceAwareInput)
 	t.Run("Section5.1_SUBSCRIBE", testSubscribe)
+	t.Run("Section5.1_SUBSCRIBE/ACL_rights", testSubscribeRights)
+	t.Run("Section6_State_tokens", testStateTokens)
+	t.Run("Section10_Ack_types", testAckTypes)
 	t.Run("Section5.3_SUBSCRIPTIONS", testSubscriptions)
 	t.Run("Section5.5_PROPPATCH", testProppatch)
 	t.Run("Section5.5_PROPPATCH/Lease_expiry", testLeaseExpiry)
@@ -31,6 +37,7 @@ func TestPolling(t *testing.T) {
 	t.Run("Section4_Queue/Dropped", testDropped)
 	t.Run("Section4_Queue/Presence_coalescing", testCoalescing)
 	t.Run("Section4_Queue/Durability", testDurability)
+	t.Run("Section4_Queue/Sequences", testSequencesDurable)
 	t.Run("Section4_Settings/Triples", testTriples)
 }
 
@@ -44,4 +51,5 @@ func TestDecisions(t *testing.T) {
 	t.Run("Presence/Invisible", testInvisible)
 	t.Run("Addressing", testAddressing)
 	t.Run("ACL", testACLEffects)
+	t.Run("Authentication/Foreign_requests", testForeign)
 }

@@ -117,6 +117,11 @@ func testPropfind(t *testing.T) {
 		}
 	})
 	check(t, "Named_props_XML_literal_form", func(t *testing.T) { checkWire(t, "PROPFIND 207", r.body) })
+	check(t, "Content-Type_text/xml", func(t *testing.T) {
+		if ct := r.h("Content-Type"); !strings.HasPrefix(ct, "text/xml") {
+			t.Errorf("Content-Type %q", ct)
+		}
+	})
 	all := alice.do(t, propfind("bob", allprop))
 	check(t, "Allprop_gives_the_five_known_properties", func(t *testing.T) {
 		wantStatus(t, all, http.StatusMultiStatus)

@@ -28,6 +28,11 @@ func testProppatch(t *testing.T) {
 			}
 		})
 		check(t, "XML_literal_form", func(t *testing.T) { checkWire(t, "PROPPATCH 207", first.body) })
+		check(t, "Content-Type_text/xml", func(t *testing.T) {
+			if ct := first.h("Content-Type"); !strings.HasPrefix(ct, "text/xml") {
+				t.Errorf("Content-Type %q", ct)
+			}
+		})
 	})
 	check(t, "Refresh_with_view-id_changes_that_view_and_echoes_its_id", func(t *testing.T) {
 		r := alice.do(t, proppatch("alice", stateBody("busy", "1200", "d", view)))
@@ -190,6 +195,11 @@ func testPropnotification(t *testing.T) {
 	check(t, "RVP-Notifications-Version_0.2", func(t *testing.T) {
 		if v := in.header.Get("RVP-Notifications-Version"); v != "0.2" {
 			t.Errorf("RVP-Notifications-Version %q", v)
+		}
+	})
+	check(t, "Host_is_the_callback_host_and_port", func(t *testing.T) {
+		if h := in.header.Get("Host"); h != cb.ln.Addr().String() {
+			t.Errorf("Host %q, want %q", h, cb.ln.Addr().String())
 		}
 	})
 	check(t, "RVP-From-Principal_is_a_bare_server_name", func(t *testing.T) {
