@@ -197,3 +197,59 @@ func TestCredRank(t *testing.T) {
 		}
 	}
 }
+
+// TestPendingPresenceReplaced: while presence for a foreign watcher is in
+// flight or waits for a retry (an hour here), a newer state replaces it
+// and goes at once; the older one is never sent again. Removing the
+// subscription forgets what is owed.
+func TestPendingPresenceReplaced(t *testing.T) {
+	e := newEnv(t, func(o *Options) { o.ForwardBackoff = time.Hour })
+	bob := e.user("bob")
+	remote := newListener(t) // the watcher's home server
+	zed := remote.URL + "/instmsg/aliases/zed"
+	req, _ := http.NewRequest("SUBSCRIBE", e.hs.URL+"/instmsg/aliases/bob", nil)
+	req.Host = testDomain
+	req.Header.Set(rvpwire.HeaderFromPrincipal, zed)
+	req.Header.Set(rvpwire.HeaderNotificationType, "update/propchange")
+	req.Header.Set(rvpwire.HeaderCallBack, zed)
+	r := roundTrip(t, req)
+	if r.code != http.StatusMultiStatus {
+		t.Fatalf("foreign subscription: %d", r.code)
+	}
+	subID := r.header.Get(rvpwire.HeaderSubscriptionID)
+
+	remote.setCode(http.StatusServiceUnavailable)
+	view := bob.setState(rvpwire.StateBusy, "")
+	if _, st := presenceOf(t, remote.next(t)); st != rvpwire.StateBusy {
+		t.Fatalf("first: %s", st)
+	}
+	remote.setCode(http.StatusOK)
+	bob.setState(rvpwire.StateAway, view)
+	if _, st := presenceOf(t, remote.next(t)); st != rvpwire.StateAway {
+		t.Fatalf("after the newer state: %s, want away", st)
+	}
+	bob.setState(rvpwire.StateOnPhone, view)
+	if _, st := presenceOf(t, remote.next(t)); st != rvpwire.StateOnPhone {
+		t.Fatalf("next: %s, want on-phone (busy must not come back)", st)
+	}
+	if n := e.srv.met.forwardFailures.Load(); n != 0 {
+		t.Errorf("failures: %d", n)
+	}
+
+	remote.setCode(http.StatusServiceUnavailable)
+	bob.setState(rvpwire.StateBusy, view)
+	remote.next(t)
+	req, _ = http.NewRequest("UNSUBSCRIBE", e.hs.URL+"/instmsg/aliases/bob", nil)
+	req.Host = testDomain
+	req.Header.Set(rvpwire.HeaderFromPrincipal, zed)
+	req.Header.Set(rvpwire.HeaderSubscriptionID, subID)
+	if r := roundTrip(t, req); r.code != http.StatusOK {
+		t.Fatalf("UNSUBSCRIBE: %d", r.code)
+	}
+	e.srv.mu.Lock()
+	owed := len(e.srv.fwd)
+	e.srv.mu.Unlock()
+	if owed != 0 {
+		t.Fatalf("presence still owed after UNSUBSCRIBE: %d", owed)
+	}
+}
