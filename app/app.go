@@ -54,7 +54,7 @@ func Main(args []string) int {
 	a := fyneapp.NewWithID(id)
 	c := newController(a, cfg, resolveDirs(xdg.ConfigHome, xdg.DataHome, cfg.profile), log)
 	c.si.secrets = settings.NewKeyring(nil)
-	c.si.policy = settings.LoadPolicy(xdg.ConfigDirs, log)
+	c.si.policy = func() settings.Policy { return settings.LoadPolicy(xdg.ConfigDirs, log) }
 	a.SetIcon(c.icons.App)
 	c.start()
 	c.startSmoke()

@@ -18,19 +18,16 @@ import (
 // below "UI goroutine" are touched only there; background work (sign-out,
 // smoke hooks) runs on goroutines counted in bg.
 type controller struct {
-	app    fyne.App
-	cfg    config
-	dirs   dirs
-	log    *slog.Logger
-	si     *signIn
-	local  *localserver.Local
-	notify *notifier
-	icons  ui.Icons
-	// hooks for package options (nil leaves the menu items out)
-	showOptions     func(c *controller, parent fyne.Window)
-	showDiagnostics func(c *controller, parent fyne.Window)
-	onSignedIn      func(cur *signedIn)             // smoke hook and tests
-	onRecord        func(peer string, m ui.Message) // tests: a message was kept
+	app        fyne.App
+	cfg        config
+	dirs       dirs
+	log        *slog.Logger
+	si         *signIn
+	local      *localserver.Local
+	notify     *notifier
+	icons      ui.Icons
+	onSignedIn func(cur *signedIn)             // smoke hook and tests
+	onRecord   func(peer string, m ui.Message) // tests: a message was kept
 
 	bg sync.WaitGroup
 
@@ -45,6 +42,7 @@ type signedIn struct {
 	s     *session
 	main  *ui.MainWindow
 	convs *ui.Conversations
+	opts  *optionsKit
 }
 
 // start shows the sign-in window (UI goroutine, before or inside Run).
@@ -75,7 +73,7 @@ func (c *controller) signedIn() {
 		return
 	}
 	self := ui.Contact{SignInName: s.signInName(), DisplayName: s.client.Self().DisplayName, State: ui.StateOnline}
-	cur := &signedIn{s: s}
+	cur := &signedIn{s: s, opts: newOptionsKit(c.app, s, c.si.policy)}
 	cur.convs = ui.NewConversations(c.app, ui.ConversationsOptions{
 		Self: self, Describe: describe, Icons: c.icons,
 		Start: s.start, Join: s.join, Lookup: s.book.lookup, Invitable: s.book.online,
@@ -88,15 +86,13 @@ func (c *controller) signedIn() {
 		OnSignOut:        c.signOut,
 		OnExit:           c.exit,
 		OnShowUnread:     cur.convs.ShowUnread,
-	}
-	if c.showOptions != nil {
-		opts.ShowOptions = func(p fyne.Window) { c.showOptions(c, p) }
-	}
-	if c.showDiagnostics != nil {
-		opts.ShowDiagnostics = func(p fyne.Window) { c.showDiagnostics(c, p) }
+		ShowOptions:      cur.opts.launcher.ShowOptions,
+		ShowDiagnostics:  cur.opts.launcher.ShowDiagnostics,
+		Extras:           cur.opts.extras(),
 	}
 	cur.main = ui.NewMainWindow(c.app, opts)
-	s.attach(&sinks{main: cur.main, convs: cur.convs})
+	cur.opts.attach(cur.main.Window())
+	s.attach(&sinks{main: cur.main, convs: cur.convs, showBanner: cur.opts.showBanner})
 	c.cur = cur
 	c.signInWin.Window().Hide()
 	cur.main.Show()
@@ -131,9 +127,10 @@ func (c *controller) recorder(s *session) func(peer string, m ui.Message) {
 func (c *controller) endSession(then func()) {
 	cur := c.cur
 	c.cur = nil
-	var wait func()
+	var wait, waitOpts func()
 	if cur != nil {
 		wait = cur.convs.CloseAll()
+		waitOpts = cur.opts.close()
 		cur.main.Close()
 		cur.s.detach()
 	}
@@ -142,6 +139,7 @@ func (c *controller) endSession(then func()) {
 		defer c.bg.Done()
 		if cur != nil {
 			wait()
+			waitOpts()
 			cur.main.Wait()
 			cur.s.close()
 		}

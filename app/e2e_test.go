@@ -148,7 +148,21 @@ func TestTwoLocalUsersChat(t *testing.T) {
 	if r := bob.waitRecorded(t, "Hello Bob"); r.msg.Outgoing || r.msg.From != "alice@localhost" {
 		t.Fatalf("bob kept %+v", r)
 	}
+	d, err := curA.s.Diagnostics(ctx)
+	if err != nil || !d.SignedIn || d.CallbackAddr == "" {
+		t.Errorf("diagnostics %+v, %v", d, err)
+	}
+	if err := curB.s.SetBlocked(ctx, "alice@localhost", true); err != nil {
+		t.Fatal(err)
+	}
+	if acl, err := curB.s.ACL(ctx); err != nil || len(acl) != 1 || acl[0].SignInName != "alice@localhost" || !acl[0].Blocked {
+		t.Errorf("bob's ACL %+v, %v", acl, err)
+	}
 	a.do(func() {
+		menus := curA.main.Window().MainMenu().Items
+		if len(menus) != 4 || menus[2].Label != "Tools" || menus[3].Items[0].Label != "Connection Diagnostics…" {
+			t.Errorf("menus without the options hooks")
+		}
 		ws := curB.convs.Windows()
 		if len(ws) != 1 {
 			t.Fatalf("bob has %d conversation windows", len(ws))

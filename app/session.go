@@ -2,6 +2,9 @@ package app
 
 import (
 	"context"
+
+	"fyne.io/fyne/v2"
+
 	"errors"
 	"fmt"
 	"log/slog"
@@ -14,6 +17,7 @@ import (
 	"rendezvous/rvpclient"
 	"rendezvous/settings"
 	"rendezvous/ui"
+	"rendezvous/ui/options"
 )
 
 // notice is an error whose text is already a sentence for the user (engine
@@ -25,8 +29,9 @@ func (n notice) Error() string { return string(n) }
 // sinks are the windows engine events go to; set once the main window
 // exists.
 type sinks struct {
-	main  *ui.MainWindow
-	convs *ui.Conversations
+	main       *ui.MainWindow
+	convs      *ui.Conversations
+	showBanner func() // the firewall banner (UI goroutine); nil shows a dialog
 }
 
 // earlyLimit bounds the events kept while the windows are being built.
@@ -48,7 +53,8 @@ type session struct {
 	early    []rvpclient.Event
 	detached bool // the windows are gone: events are dropped
 
-	warning error // shown once the main window exists (e.g. the keyring failed)
+	warning error              // shown once the main window exists (e.g. the keyring failed)
+	conn    options.Connection // the delivery configuration of this sign-in
 }
 
 func newSession(profile *settings.Profile, historyDir string, log *slog.Logger) *session {
@@ -117,6 +123,10 @@ func (s *session) dispatch(e rvpclient.Event) {
 			k.main.ShowError(notice("You were signed out. " + describeOr(e.Reason)))
 		}
 	case rvpclient.CallbackUnreachableEvent:
+		if k.showBanner != nil {
+			fyne.Do(k.showBanner)
+			break
+		}
 		k.main.ShowError(notice("Messages cannot reach this computer (a firewall may block them). " +
 			"Choose Polling under Tools > Options > Connection and sign in again."))
 	case rvpclient.DroppedEvent:

@@ -28,7 +28,7 @@ const lastSignInFile = "last-sign-in"
 type signIn struct {
 	dirs    dirs
 	secrets settings.Secrets
-	policy  settings.Policy
+	policy  func() settings.Policy // the administrator policy, read at each sign-in; nil means none
 	local   *localserver.Local
 	log     *slog.Logger
 	engine  func(o *rvpclient.Options) // test hook: adjusts engine options
@@ -52,7 +52,9 @@ func (si *signIn) SignIn(ctx context.Context, req ui.SignInRequest) error {
 		return err
 	}
 	s := newSession(profile, filepath.Join(histDir, "history"), si.log)
-	s.client = rvpclient.New(si.clientOptions(profile, serverURL, s))
+	eff := profile.EffectiveConnection(si.loadPolicy())
+	s.conn = connectionOf(eff)
+	s.client = rvpclient.New(si.clientOptions(eff, serverURL, s))
 	if err := s.client.SignIn(ctx, rvpclient.Account{SignInName: req.SignInName, Password: req.Password}); err != nil {
 		s.client.Close()
 		s.rec.Close()
@@ -111,8 +113,14 @@ func (si *signIn) serverURL(ctx context.Context, req ui.SignInRequest) (string, 
 	return "http://" + req.Server, nil
 }
 
-func (si *signIn) clientOptions(p *settings.Profile, serverURL string, h rvpclient.Handler) *rvpclient.Options {
-	eff := p.EffectiveConnection(si.policy)
+func (si *signIn) loadPolicy() settings.Policy {
+	if si.policy == nil {
+		return settings.Policy{}
+	}
+	return si.policy()
+}
+
+func (si *signIn) clientOptions(eff settings.EffectiveConnection, serverURL string, h rvpclient.Handler) *rvpclient.Options {
 	o := &rvpclient.Options{
 		ServerURL:     serverURL,
 		Mode:          rvpclient.Mode(eff.Mode),
