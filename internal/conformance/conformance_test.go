@@ -29,6 +29,7 @@ func TestPolling(t *testing.T) {
 	t.Parallel()
 	t.Run("Section2_Login", testPollLogin)
 	t.Run("Section2_Login/PollSupport_0", testPollSupportOff)
+	t.Run("Section2_Login/Mixed_logins", testMixedLogins)
 	t.Run("Section3_POLL", testPoll)
 	t.Run("Section3_POLL/Hold_clamp", testHoldClamp)
 	t.Run("Section3_POLL/Answer_limits", testAnswerLimits)

@@ -257,3 +257,26 @@ func testAnswerLimits(t *testing.T) {
 		}
 	})
 }
+
+// testMixedLogins: POLLING.md section 2: what arrives for the principal
+// goes to its callback logins and into its poll queues alike.
+func testMixedLogins(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, serverConfig{flags: pollFlags})
+	bob := s.client("bob")
+	cb := newCallback(t, answerKeepAlive, "/bob")
+	bob.signIn(t, cb.url)
+	id := bob.pollLogin(t, "").h("Subscription-Id")
+	body := queueIMs(t, s.client("carol"), "bob", 1, "to every login")[0]
+	check(t, "Callback_login_gets_the_IM", func(t *testing.T) {
+		if in := cb.next(t, 5*time.Second); !bytes.Equal(in.body, body) {
+			t.Errorf("callback body differs")
+		}
+	})
+	check(t, "Polling_login_gets_the_IM", func(t *testing.T) {
+		_, items := bob.poll(t, id, "", 0)
+		if len(items) != 1 || !bytes.Equal(items[0].notify.body, body) {
+			t.Errorf("poll items %v, want the one IM", seqs(items))
+		}
+	})
+}

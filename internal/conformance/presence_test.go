@@ -19,6 +19,13 @@ func testProppatch(t *testing.T) {
 		wantStatus(t, first, http.StatusMultiStatus)
 		e := echoedState(t, first)
 		view = e.viewID
+		root := decode(t, first.body)
+		if h := root.path(nsD, "response", nsD, "href").trimmed(); h != principal("alice") {
+			t.Errorf("d:href %q, want %q", h, principal("alice"))
+		}
+		if st := root.path(nsD, "response", nsD, "propstat", nsD, "status").trimmed(); !strings.HasPrefix(st, "HTTP/1.1 200") {
+			t.Errorf("propstat status %q, want HTTP/1.1 200", st)
+		}
 		if e.value != "online" || e.deflt != "offline" || e.timeout != "1200" || !isDecimal(e.viewID) {
 			t.Errorf("echo %+v, want value online, default offline, timeout 1200, a decimal view-id", e)
 		}
@@ -235,6 +242,12 @@ func testPropnotification(t *testing.T) {
 		}
 	})
 	check(t, "XML_literal_form", func(t *testing.T) { checkWire(t, "propnotification", in.body) })
+	check(t, "r:state_is_the_first_child_of_d:prop", func(t *testing.T) {
+		prop := decode(t, in.body).path(nsR, "propnotification", nsD, "propertyupdate", nsD, "set", nsD, "prop")
+		if prop == nil || len(prop.kids) == 0 || !prop.kids[0].is(nsR, "state") {
+			t.Errorf("first child of d:prop is not r:state:\n%s", in.body)
+		}
+	})
 }
 
 // testLeaseExpiry: PROTOCOL.md 5.5: a lease that is not refreshed reverts

@@ -92,6 +92,8 @@ func testStatusCodes(t *testing.T) {
 		{"NOTIFY_body_of_exactly_1MiB_is_delivered", "carol", sendIM("alice", atNotifyLimit), 200},
 		{"PROPPATCH_body_over_64KiB_is_413", "alice", proppatch("alice", bigPatch), 413},
 		{"PROPPATCH_body_of_exactly_64KiB_is_accepted", "alice", proppatch("alice", atPatchLimit), 207},
+		{"PROPFIND_body_over_64KiB_is_413", "alice", propfind("bob", padXML(allprop, 64<<10+1)), 413},
+		{"ACL_body_over_64KiB_is_413", "alice", aclSet("alice", ace(rvpPrincipal("carol"), []string{"assertion"}, nil, []string{"send-to"}), strings.Repeat("<!-- pad -->", 6000)), 413},
 		{"Header_section_of_64KiB_plus_1_byte_is_431", "alice", justOver, 431},
 		{"Header_section_of_80KiB_is_431", "alice", wellOver, 431},
 	})

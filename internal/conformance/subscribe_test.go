@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 func renew(target, id, lifetime string) request {
@@ -60,6 +61,7 @@ func testSubscribe(t *testing.T) {
 		})
 		check(t, "body_multistatus_href_and_props", func(t *testing.T) { checkPropsBody(t, pr.body, "alice") })
 		check(t, "XML_literal_form", func(t *testing.T) { checkWire(t, "SUBSCRIBE 207", pr.body) })
+		check(t, "r:state_is_the_first_child_of_d:prop", func(t *testing.T) { stateFirst(t, pr.body) })
 	})
 
 	check(t, "Duplicates_are_not_merged", func(t *testing.T) {
@@ -80,10 +82,26 @@ func testSubscribe(t *testing.T) {
 			t.Errorf("renewal has a body: %q", clip(r.body))
 		}
 	})
-	check(t, "UNSUBSCRIBE_is_200", func(t *testing.T) {
-		r := bob.do(t, unsubscribe("alice", pr.h("Subscription-Id")))
-		wantStatus(t, r, http.StatusOK)
+	check(t, "UNSUBSCRIBE_is_200_and_ends_the_notifications", func(t *testing.T) {
+		carol := s.client("carol")
+		cb := newCallback(t, answerKeepAlive, "/carol")
+		carol.signIn(t, cb.url)
+		id := carol.watch(t, "alice").h("Subscription-Id")
+		wantStatus(t, carol.do(t, unsubscribe("alice", id)), http.StatusOK)
+		alice.setState(t, "busy", "")
+		cb.none(t, 500*time.Millisecond)
 	})
+}
+
+// stateFirst: old clients take the first child of d:prop as the state
+// (DECISIONS.md "What real clients of the 2000s need", PROTOCOL.md 12.2).
+func stateFirst(t *testing.T, body []byte) {
+	t.Helper()
+	root := decode(t, body)
+	prop := root.path(nsD, "response", nsD, "propstat", nsD, "prop")
+	if prop == nil || len(prop.kids) == 0 || !prop.kids[0].is(nsR, "state") {
+		t.Errorf("first child of the first d:prop is not r:state:\n%s", body)
+	}
 }
 
 // checkPropsBody checks a d:multistatus with alias's five properties.
