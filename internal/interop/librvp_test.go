@@ -42,7 +42,8 @@ type scenario struct {
 	purple  purple
 	signals *eventLog[signal] // bob's libpurple
 	wire    *wireRelay        // every request to rvpd and its status
-	account int               // bob's PurpleAccount id
+	server  *rvpdServer
+	account int // bob's PurpleAccount id
 }
 
 // TestLibrvpFinch signs bob in with librvp 0.9.7 (in finch) and alice with
@@ -130,6 +131,7 @@ func runScenario(t *testing.T, fe frontend, layout netLayout) {
 	s.bobHostsChat(carolEvents)
 	cv := s.aliceTypesAndWrites()
 	im := s.bobReplies(cv)
+	s.serverRestarts(cv, im)
 	s.bobTypes(cv)
 	s.ui.screenshot(fe.name + "-conversation")
 	s.bobChangesStatus()
@@ -152,7 +154,7 @@ func newScenario(t *testing.T, fe frontend, layout netLayout) *scenario {
 	rvpdUser(t, bin, data, "bob", "Bob Builder", password)
 	rvpdUser(t, bin, data, "carol", "Carol Example", password)
 	rvpdUser(t, bin, data, "dave", "Dave Never-Online", password)
-	startRVPD(t, bin, data, "127.0.0.1:8080", filepath.Join(dir, "rvpd.log"))
+	server := startRVPD(t, bin, data, "127.0.0.1:8080", filepath.Join(dir, "rvpd.log"))
 	relay := startWireRelay(t, layout.relay, "127.0.0.1:8080", filepath.Join(dir, "wire.log"), 25*time.Millisecond)
 	if layout.srv != nil {
 		startDNS(t, *layout.srv)
@@ -164,7 +166,7 @@ func newScenario(t *testing.T, fe frontend, layout netLayout) *scenario {
 		}
 	})
 
-	s := &scenario{t: t, fe: fe, layout: layout, ctx: t.Context(), dir: dir, events: newEventLog[rvpclient.Event](), wire: relay}
+	s := &scenario{t: t, fe: fe, layout: layout, ctx: t.Context(), dir: dir, events: newEventLog[rvpclient.Event](), wire: relay, server: server}
 	s.alice = rvpclient.New(&rvpclient.Options{
 		CallbackHost: "127.0.0.1",
 		Handler:      rvpclient.HandlerFunc(s.events.add),

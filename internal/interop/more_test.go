@@ -248,3 +248,50 @@ func atoi(s string) int {
 
 // knownBugs reports whether checks that fail on known bugs should run.
 func knownBugs() bool { return os.Getenv("RVP_INTEROP_KNOWN_BUGS") == "1" }
+
+// serverRestarts stops rvpd gracefully and starts it on the same database
+// while both clients stay signed in. librvp never notices (it opens a
+// connection per request and does not reuse nonces), so rvpd must still know
+// its login subscription, its view and the subscriptions between the two:
+// messages and presence keep flowing both ways.
+func (s *scenario) serverRestarts(cv *rvpclient.Conversation, im int) {
+	t := s.t
+	s.server.restart(t)
+	if c, err := s.alice.Properties(s.ctx, bob); err != nil || c.State != rvpclient.StateOnline {
+		t.Fatalf("after the restart rvpd shows bob as %q (%v), want online", c.State, err)
+	}
+	const text = "Still there after the server restart?"
+	from := s.signals.mark()
+	if err := cv.Send(s.ctx, text); err != nil {
+		t.Fatalf("alice writes to bob after the restart: %v", err)
+	}
+	if _, err := s.signals.waitFrom(s.ctx, from, step, "ReceivedImMsg after the restart", func(g signal) bool {
+		return g.Member == "ReceivedImMsg" && g.Args[1] == alice && plainText(g.Args[2]) == text
+	}); err != nil {
+		t.Fatalf("librvp did not get alice's message after the restart: %v", err)
+	}
+	const reply = "Yes, still here."
+	fromE := s.events.mark()
+	if _, err := s.purple.call(s.ctx, "PurpleConvImSend", i32(im), "string:"+reply); err != nil {
+		t.Fatal(err)
+	}
+	s.wantMessage(s.events, fromE, "alice", bob, reply, cv.ID())
+	fromE = s.events.mark()
+	if _, err := s.purple.call(s.ctx, "PurpleAccountSetStatusList", i32(s.account), "string:busy", i32(1), i32(0)); err != nil {
+		t.Fatal(err)
+	}
+	s.wantAliceSees(fromE, rvpclient.StateBusy)
+	if err := s.alice.SetStatus(s.ctx, rvpclient.StateBusy); err != nil {
+		t.Fatal(err)
+	}
+	s.wantBobSees(rvpclient.StateBusy)
+	fromE = s.events.mark()
+	if _, err := s.purple.call(s.ctx, "PurpleAccountSetStatusList", i32(s.account), "string:online", i32(1), i32(0)); err != nil {
+		t.Fatal(err)
+	}
+	s.wantAliceSees(fromE, rvpclient.StateOnline)
+	if err := s.alice.SetStatus(s.ctx, rvpclient.StateOnline); err != nil {
+		t.Fatal(err)
+	}
+	s.wantBobSees(rvpclient.StateOnline)
+}

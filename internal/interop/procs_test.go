@@ -73,16 +73,38 @@ func rvpdDomains() string {
 	return domain
 }
 
+// rvpdServer is an rvpd we run; it can be restarted on the same database.
+type rvpdServer struct {
+	bin, dataDir, addr string
+	log                *os.File // debug log of every run, appended
+	cur                *proc
+	copied             chan struct{} // closed when cur's stderr is copied
+}
+
 // startRVPD runs rvpd serve on addr and returns once it listens. Its log
 // (debug level) goes to logPath. It is stopped with SIGTERM at cleanup.
-func startRVPD(t *testing.T, bin, dataDir, addr, logPath string) {
+func startRVPD(t *testing.T, bin, dataDir, addr, logPath string) *rvpdServer {
 	t.Helper()
 	logf, err := os.Create(logPath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "serve", "-listen", addr, "-domains", rvpdDomains(),
-		"-host-names", imHost, "-data-dir", dataDir, "-admin-listen", "off", "-log-level", "debug",
+	s := &rvpdServer{bin: bin, dataDir: dataDir, addr: addr, log: logf}
+	t.Cleanup(func() {
+		if err := s.stop(); err != nil {
+			t.Errorf("interop: rvpd did not stop cleanly: %v", err)
+		}
+		logf.Close()
+	})
+	s.start(t)
+	return s
+}
+
+// start runs rvpd and waits until it listens.
+func (s *rvpdServer) start(t *testing.T) {
+	t.Helper()
+	cmd := exec.Command(s.bin, "serve", "-listen", s.addr, "-domains", rvpdDomains(),
+		"-host-names", imHost, "-data-dir", s.dataDir, "-admin-listen", "off", "-log-level", "debug",
 		"-digest-prefixes", authDomain, "-callback-timeout", "5")
 	// Experiments: extra serve flags; a repeated flag's last value wins.
 	cmd.Args = append(cmd.Args, strings.Fields(os.Getenv("RVP_INTEROP_RVPD_FLAGS"))...)
@@ -94,35 +116,48 @@ func startRVPD(t *testing.T, bin, dataDir, addr, logPath string) {
 	if err != nil {
 		t.Fatalf("interop: start rvpd: %v", err)
 	}
+	s.cur, s.copied = p, make(chan struct{})
 	listening := make(chan struct{})
-	copied := make(chan struct{})
-	go func() {
+	go func(copied chan<- struct{}) {
 		defer close(copied)
 		sc := bufio.NewScanner(stderr)
 		once := false
 		for sc.Scan() {
 			line := sc.Text()
-			fmt.Fprintln(logf, line)
+			fmt.Fprintln(s.log, line)
 			if !once && strings.Contains(line, "msg=listening") {
 				once = true
 				close(listening)
 			}
 		}
-	}()
-	t.Cleanup(func() {
-		if err := p.stop(syscall.SIGTERM, 10*time.Second); err != nil {
-			t.Errorf("interop: rvpd did not stop cleanly: %v", err)
-		}
-		<-copied
-		logf.Close()
-	})
+	}(s.copied)
 	select {
 	case <-listening:
 	case <-p.exited:
-		t.Fatalf("interop: rvpd exited (%v); see %s", p.err, logPath)
+		t.Fatalf("interop: rvpd exited (%v); see %s", p.err, s.log.Name())
 	case <-time.After(10 * time.Second):
-		t.Fatalf("interop: rvpd did not start listening; see %s", logPath)
+		t.Fatalf("interop: rvpd did not start listening; see %s", s.log.Name())
 	}
+}
+
+// stop ends the running rvpd gracefully (SIGTERM) and waits for it.
+func (s *rvpdServer) stop() error {
+	if s.cur == nil {
+		return nil
+	}
+	err := s.cur.stop(syscall.SIGTERM, 15*time.Second)
+	<-s.copied
+	s.cur = nil
+	return err
+}
+
+// restart stops rvpd and starts it again on the same database.
+func (s *rvpdServer) restart(t *testing.T) {
+	t.Helper()
+	if err := s.stop(); err != nil {
+		t.Fatalf("interop: rvpd stop for restart: %v", err)
+	}
+	s.start(t)
 }
 
 // startBus runs a private D-Bus session daemon and returns its address.
