@@ -86,11 +86,11 @@ var keySpecs = []*keySpec{
 			return all(c.DigestPrefixes, validPrefix)
 		}},
 	{name: "DefaultPresence", flag: "default-presence", def: aclEveryone,
-		help:    "who may see a new account's presence: everyone (also other domains' users), local (this server's users) or nobody; set at user add",
+		help:    "who sees the presence of accounts added from now on: everyone (other domains too), local or nobody",
 		allowed: allowedACLScope,
 		apply:   func(c *Config, v string) bool { c.DefaultPresence = v; return validACLScope(v) }},
 	{name: "DefaultSendTo", flag: "default-send-to", def: aclEveryone,
-		help:    "who may send a new account messages: everyone (also other domains' users), local (this server's users) or nobody; set at user add",
+		help:    "who may message accounts added from now on: everyone (other domains too), local or nobody",
 		allowed: allowedACLScope,
 		apply:   func(c *Config, v string) bool { c.DefaultSendTo = v; return validACLScope(v) }},
 	{name: "LogLevel", flag: "log-level", def: "info",

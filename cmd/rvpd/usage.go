@@ -70,6 +70,15 @@ POLL) and other responses CallbackTimeout + 60 s; idle connections close
 after 120 s; headers are limited to 64 KiB. AdminListen serves Prometheus
 text metrics at /metrics; keep it on loopback.
 
+Federation: users of other domains reach this server's users directly (their
+clients find it by the DNS SRV record _rvp._tcp.<domain>, else the domain
+itself on port 80) and are judged by the users' ACLs as "assertion"
+principals (DefaultPresence, DefaultSendTo). Presence for their watchers goes
+to the watcher's home server, found the same way; a failed delivery is
+retried 4 times with backoff from 2 s, then logged and counted
+(rvpd_forward_failures_total). Publish the SRV record for every domain in
+Domains when rvpd does not answer on the domain's own address at port 80.
+
 Signals: SIGINT or SIGTERM shut rvpd down gracefully: held POLLs are answered
 at once (204), requests in progress get up to 10 s to finish, then the
 database is closed. Everything rvpd has acknowledged is already on disk, so
