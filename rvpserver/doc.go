@@ -24,8 +24,10 @@
 // Behaviour where the contract leaves a choice (status codes in brackets):
 //
 //   - Authentication: every request needs Digest unless its
-//     RVP-From-Principal names a domain this server does not serve (a
-//     foreign request, judged by ACL entries accepting assertion). A local
+//     RVP-From-Principal names a domain this server does not serve, or is
+//     a bare server name, even one of ours (a foreign or server request,
+//     judged by ACL entries accepting assertion; a server name is no
+//     account, so it gets only what ACLs grant everyone). A local
 //     RVP-From-Principal that is not the authenticated user [403]. Bad or
 //     missing credentials [401] with SHA-256 and MD5 challenges.
 //   - Unknown node, or an absolute Request-URI naming a domain not served

@@ -136,3 +136,30 @@ func TestForwardedMessageRetried(t *testing.T) {
 		t.Errorf("attempts when the other server stays down: %d, want 1 + ForwardRetries (2)", got)
 	}
 }
+
+// TestForwardToLocalNode: a login whose Call-Back is the logical URL of a
+// node on the same server: the server finds itself (SRV) and NOTIFYs
+// itself as a server (taken on assertion), which delivers to that node's
+// login one hop further.
+func TestForwardToLocalNode(t *testing.T) {
+	res := srvMap{}
+	e := newEnv(t, func(o *Options) { o.Resolver = res })
+	res[testDomain] = strings.TrimPrefix(e.hs.URL, "http://")
+	bobsClient := newListener(t)
+	e.user("bob").login(bobsClient.URL)
+	e.user("alice").login(principal("bob"))
+	if r := e.user("carol").do("NOTIFY", "alice", imHeaders(), imBody("carol", "alice", "to alice, read by bob")); r.code != http.StatusOK {
+		t.Fatalf("NOTIFY: %d %s", r.code, r.body)
+	}
+	n := bobsClient.next(t)
+	if n.path != "/" || n.header.Get(rvpwire.HeaderHopCount) != "3" || n.header.Get(rvpwire.HeaderFromPrincipal) != testDomain {
+		t.Fatalf("bob's client got %s hop %q from %q", n.path, n.header.Get(rvpwire.HeaderHopCount), n.header.Get(rvpwire.HeaderFromPrincipal))
+	}
+	// A server name is no account: it cannot act for the node's owner.
+	req, _ := http.NewRequest("PROPPATCH", e.hs.URL+"/instmsg/aliases/alice", stringsReader(""))
+	req.Host = testDomain
+	req.Header.Set(rvpwire.HeaderFromPrincipal, testDomain)
+	if r := roundTrip(t, req); r.code != http.StatusForbidden {
+		t.Fatalf("PROPPATCH of alice's node as the server name: %d, want 403", r.code)
+	}
+}

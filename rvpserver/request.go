@@ -22,13 +22,14 @@ func (q requester) local() bool { return q.alias != "" }
 
 // identify decides who sent r. This is the one decision point for
 // authentication: a request whose RVP-From-Principal names a principal of
-// a domain this server does not serve is foreign and is taken on assertion
+// a domain this server does not serve, or names a server rather than a
+// node, is foreign and is taken on assertion
 // (its rights then come from ACL entries that accept assertion
 // credentials); every other request must pass Digest, and the
 // authenticated user must be the principal it claims to be.
 func (s *Server) identify(r *http.Request) (requester, error) {
 	from := strings.TrimSpace(r.Header.Get(rvpwire.HeaderFromPrincipal))
-	if from != "" && !s.isLocalPrincipal(from) {
+	if from != "" && (!s.isLocalPrincipal(from) || isServerName(from)) {
 		s.met.foreignRequests.Add(1)
 		return requester{principal: from, cred: rvpwire.CredAssertion}, nil
 	}
@@ -43,6 +44,16 @@ func (s *Server) identify(r *http.Request) (requester, error) {
 		return requester{}, rvpwire.Status(http.StatusForbidden, "RVP-From-Principal is not the authenticated user")
 	}
 	return requester{principal: from, alias: alias, cred: rvpwire.CredDigest}, nil
+}
+
+// isServerName reports whether p names a server (a bare host name, as
+// server-originated NOTIFYs carry) rather than a node. A server name, even
+// one of ours (a NOTIFY we forwarded that came back to us), is taken on
+// assertion: it is no account, so it has only the rights ACLs grant
+// everyone.
+func isServerName(p string) bool {
+	_, err := rvpwire.ParseNodeURL(p, "")
+	return err != nil && !strings.Contains(p, "/")
 }
 
 // isLocalPrincipal reports whether a principal URL or bare server name
