@@ -56,9 +56,11 @@ func Main(args []string) int {
 	c.si.secrets = settings.NewKeyring(nil)
 	c.si.policy = func() settings.Policy { return settings.LoadPolicy(xdg.ConfigDirs, log) }
 	a.SetIcon(c.icons.App)
+	stopSignals := c.detachOnSignal()
 	c.start()
 	c.startSmoke()
 	a.Run()
+	stopSignals()
 	c.shutdown()
 	return 0
 }

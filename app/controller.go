@@ -3,7 +3,11 @@ package app
 import (
 	"context"
 	"log/slog"
+	"os"
+	"os/signal"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -29,7 +33,8 @@ type controller struct {
 	onSignedIn func(cur *signedIn)             // smoke hook and tests
 	onRecord   func(peer string, m ui.Message) // tests: a message was kept
 
-	bg sync.WaitGroup
+	bg   sync.WaitGroup
+	live atomic.Pointer[session] // the signed-in session, for detachOnSignal
 
 	// UI goroutine
 	signInWin *ui.SignInWindow
@@ -94,6 +99,7 @@ func (c *controller) signedIn() {
 	cur.opts.attach(cur.main.Window())
 	s.attach(&sinks{main: cur.main, convs: cur.convs, showBanner: cur.opts.showBanner})
 	c.cur = cur
+	c.live.Store(s)
 	c.signInWin.Window().Hide()
 	cur.main.Show()
 	if s.warning != nil {
@@ -127,6 +133,7 @@ func (c *controller) recorder(s *session) func(peer string, m ui.Message) {
 func (c *controller) endSession(then func()) {
 	cur := c.cur
 	c.cur = nil
+	c.live.Store(nil)
 	var wait, waitOpts func()
 	if cur != nil {
 		wait = cur.convs.CloseAll()
@@ -191,4 +198,32 @@ func (c *controller) shutdown() {
 		c.log.Warn("local server stop", "err", err)
 	}
 	c.notify.close()
+}
+
+// detachOnSignal detaches the session's windows as soon as SIGINT or
+// SIGTERM arrives. Fyne quits its event loop on those signals by itself;
+// afterwards fyne.Do runs functions on the calling goroutine, so engine
+// events must stop reaching widgets first. The returned func stops the
+// watcher and waits for it.
+func (c *controller) detachOnSignal() (stop func()) {
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		select {
+		case <-sigs:
+			if s := c.live.Load(); s != nil {
+				s.detach()
+			}
+		case <-done:
+		}
+	}()
+	return func() {
+		signal.Stop(sigs)
+		close(done)
+		wg.Wait()
+	}
 }
