@@ -26,7 +26,10 @@ func capacitySettings(e *env) (n, workers int, rest time.Duration) {
 	if e.quick {
 		return 2000, 2, 5 * time.Second
 	}
-	return 19000, 4, 30 * time.Second
+	// 125 s: the Go runtime forces a collection every 2 minutes, so the
+	// rest window ends after one whose gctrace line gives the live heap and
+	// the goroutine stacks with every poll held.
+	return 19000, 4, 125 * time.Second
 }
 
 func runCapacity(ctx context.Context, e *env) (report.Section, error) {

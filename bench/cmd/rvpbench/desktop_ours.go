@@ -52,6 +52,8 @@ func measureOurs(ctx context.Context, e *env, disp string) (guiRun, string, erro
 	}
 	me := "me@" + rvpd.Domain
 	script := "set -e\nprintf '%s' bench | gnome-keyring-daemon --unlock --components=secrets >/dev/null\n" +
+		"for i in $(seq 1 100); do dbus-send --session --print-reply --dest=org.freedesktop.DBus / " +
+		"org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q true && break; sleep 0.05; done\n" +
 		"printf '%s' \"$RVPBENCH_PW\" | secret-tool store --label=bench service 'Rendezvous Messenger' username \"$RVPBENCH_ME\"\n" +
 		"exec \"$RVPBENCH_APP\"\n"
 	rt := filepath.Join(home, "run")
@@ -141,7 +143,12 @@ func writeProfile(home, server string, contacts []string) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, "settings.json"), b, 0o600)
+	if err := os.WriteFile(filepath.Join(dir, "settings.json"), b, 0o600); err != nil {
+		return err
+	}
+	// The sign-in window starts with the last sign-in name (app/signin.go).
+	last := filepath.Join(home, ".config", "rendezvous", "last-sign-in")
+	return os.WriteFile(last, []byte(me+"\n"), 0o600)
 }
 
 func firstLine(s string) string {

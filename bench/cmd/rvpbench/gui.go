@@ -116,6 +116,7 @@ func measureGUIWith(ctx context.Context, disp string, cmd *exec.Cmd, title strin
 	if err != nil {
 		return r, err
 	}
+	screenshot(ctx, disp, title)
 	st, err := proc.ReadStats(p)
 	if err != nil {
 		return r, err
@@ -146,4 +147,22 @@ func readPSS(pid int) int64 {
 		}
 	}
 	return 0
+}
+
+// screenshot saves the screen as PNG into $RVPBENCH_SHOTS (when set), for
+// checking by eye what the client showed at 60 s. Failures are ignored.
+func screenshot(ctx context.Context, disp, title string) {
+	dir := os.Getenv("RVPBENCH_SHOTS")
+	if dir == "" {
+		return
+	}
+	name := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return '_'
+	}, title)
+	cmd := exec.CommandContext(ctx, "import", "-window", "root", filepath.Join(dir, name+".png"))
+	cmd.Env = append(os.Environ(), "DISPLAY="+disp)
+	cmd.Run()
 }
