@@ -55,7 +55,7 @@ rvpd:
 # The harness is its own module (bench/go.mod), so NATS and the other
 # comparison-only modules stay out of the product. About 15 minutes, loopback
 # only; rewrites docs/BENCHMARKS.md.
-bench:
+bench: deps
 	cd bench && RVPBENCH_COMMAND="make bench" $(GO) run ./cmd/rvpbench -root .. -out ../docs/BENCHMARKS.md all
 
 clean:
