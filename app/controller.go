@@ -74,10 +74,18 @@ func (c *controller) start() {
 // signedIn builds the main window for the session SignIn prepared.
 func (c *controller) signedIn() {
 	s := c.si.take()
-	if s == nil || c.exiting {
+	if s == nil {
 		return
 	}
-	self := ui.Contact{SignInName: s.signInName(), DisplayName: s.client.Self().DisplayName, State: ui.StateOnline}
+	if c.exiting { // signed in while the app was exiting: sign out again
+		c.bg.Add(1)
+		go func() { defer c.bg.Done(); s.close() }()
+		return
+	}
+	self := ui.Contact{SignInName: s.signInName(), DisplayName: s.client.Self().DisplayName, State: ui.State(s.client.Status())}
+	if self.State == "" {
+		self.State = ui.StateOnline
+	}
 	cur := &signedIn{s: s, opts: newOptionsKit(c.app, s, c.si.policy)}
 	cur.convs = ui.NewConversations(c.app, ui.ConversationsOptions{
 		Self: self, Describe: describe, Icons: c.icons,
