@@ -240,12 +240,15 @@ func (s *Server) forwardPresenceLocked(sub *subscription, u *url.URL, m *outMsg)
 	}
 }
 
+// dispatchForwardLocked hands p's attempt to the delivery workers; when
+// their queue is full the notification is dropped and counted like any
+// other presence delivery (the watcher refreshes on renewal).
 func (s *Server) dispatchForwardLocked(id uint64, p *pendingForward) {
-	p.busy = true
 	select {
 	case s.jobs <- func(ctx context.Context) { s.tryForward(ctx, id) }:
+		p.busy = true
 	default:
-		p.busy = false
+		delete(s.fwd, id)
 		s.met.asyncDropped.Add(1)
 	}
 }
