@@ -48,6 +48,7 @@ func TestDecisions(t *testing.T) {
 	t.Run("StatusCodes", testStatusCodes)
 	t.Run("Authentication", testAuthentication)
 	t.Run("Subscriptions", testSubscriptionDecisions)
+	t.Run("Subscriptions/Expiry", testExpiry)
 	t.Run("Presence/Aggregation", testAggregation)
 	t.Run("Presence/Invisible", testInvisible)
 	t.Run("Addressing", testAddressing)

@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"net/http"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -269,4 +270,37 @@ func testSubscriptions(t *testing.T) {
 		}
 	})
 	check(t, "XML_literal_form", func(t *testing.T) { checkWire(t, "SUBSCRIPTIONS", r.body) })
+}
+
+// testExpiry: DECISIONS.md "Subscriptions" / PROTOCOL.md 5.2: a lease
+// ends by itself. Needs the least lifetime rvpd grants (60 s) of real
+// time, so it runs only with RVP_CONFORMANCE_SLOW set.
+func testExpiry(t *testing.T) {
+	if os.Getenv("RVP_CONFORMANCE_SLOW") == "" {
+		t.Skip("waits 60 s of real time; set RVP_CONFORMANCE_SLOW=1")
+	}
+	t.Parallel()
+	s := startServer(t, serverConfig{})
+	alice, bob := s.client("alice"), s.client("bob")
+	cb := newCallback(t, answerKeepAlive, "/bob")
+	lr := bob.do(t, login(bob, cb.url, "60"))
+	wantStatus(t, lr, http.StatusOK)
+	pr := bob.do(t, propchange(bob, "alice", "60"))
+	wantStatus(t, pr, http.StatusMultiStatus)
+	time.Sleep(62 * time.Second) // real server time must pass
+	check(t, "Expired_login_no_longer_receives_412", func(t *testing.T) {
+		if r := alice.do(t, sendIM("bob", imBody("alice", "bob", "gone?"))); r.status != http.StatusPreconditionFailed {
+			t.Errorf("status %d, want 412", r.status)
+		}
+	})
+	check(t, "Expired_subscription_is_not_listed_and_renewal_is_404", func(t *testing.T) {
+		r := alice.do(t, subscriptions("alice", "update/propchange"))
+		wantStatus(t, r, http.StatusOK)
+		if ids := listedIDs(t, r.body); len(ids) != 0 {
+			t.Errorf("listed %v after expiry", ids)
+		}
+		if r := bob.do(t, renew("alice", pr.h("Subscription-Id"), "60")); r.status != http.StatusNotFound {
+			t.Errorf("renewal after expiry: status %d, want 404", r.status)
+		}
+	})
 }
