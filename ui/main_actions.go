@@ -87,7 +87,7 @@ func (w *MainWindow) setBlocked(c Contact, blocked bool) {
 
 // signInNameError checks a sign-in name typed into the Add a Contact form.
 func signInNameError(s string) error {
-	if msg := validate(SignInRequest{SignInName: s, Password: "-"}); msg != "" {
+	if msg := signInNameProblem(s); msg != "" {
 		return errPlain(msg)
 	}
 	return nil

@@ -230,13 +230,22 @@ func (w *SignInWindow) applyRecall(name string, r SignInRequest, err error, auto
 
 // validate returns the sentence for a request that cannot be sent, or "".
 func validate(r SignInRequest) string {
-	switch at := strings.LastIndexByte(r.SignInName, '@'); {
-	case r.SignInName == "":
-		return "Type your sign-in name, for example alice@example.com."
-	case at <= 0 || at == len(r.SignInName)-1 || strings.ContainsAny(r.SignInName, " \t/\\"):
-		return "A sign-in name looks like alice@example.com."
-	case r.Password == "":
+	if msg := signInNameProblem(r.SignInName); msg != "" {
+		return msg
+	}
+	if r.Password == "" {
 		return "Type your password."
+	}
+	return ""
+}
+
+// signInNameProblem returns the sentence for a malformed sign-in name, or "".
+func signInNameProblem(name string) string {
+	switch at := strings.LastIndexByte(name, '@'); {
+	case name == "":
+		return "Type your sign-in name, for example alice@example.com."
+	case at <= 0 || at == len(name)-1 || strings.ContainsAny(name, " \t/\\"):
+		return "A sign-in name looks like alice@example.com."
 	}
 	return ""
 }

@@ -39,6 +39,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -198,12 +199,12 @@ func (l *Local) preferredPort() int {
 	if l.opts.Port != 0 {
 		return l.opts.Port
 	}
-	if _, p, err := net.SplitHostPort(l.readFile().Address); err == nil {
-		var n int
-		fmt.Sscan(p, &n)
-		return n
+	_, p, err := net.SplitHostPort(l.readFile().Address)
+	if err != nil {
+		return 0
 	}
-	return 0
+	n, _ := strconv.Atoi(p)
+	return n
 }
 
 func newToken() string {
