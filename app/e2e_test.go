@@ -136,6 +136,9 @@ func TestTwoLocalUsersChat(t *testing.T) {
 	if err := curA.s.AddContact(ctx, "bob@localhost"); err != nil {
 		t.Fatal(err)
 	}
+	if bobSeen, ok := curA.s.book.lookup("bob@localhost"); !ok || bobSeen.State != ui.StateOnline {
+		t.Errorf("alice sees bob as %+v", bobSeen)
+	}
 	a.do(func() {
 		if got := curA.main.Window().Title(); got != "Rendezvous Messenger - alice@localhost" {
 			t.Errorf("main title %q", got)
