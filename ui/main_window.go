@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"net/url"
+	"slices"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -60,7 +61,6 @@ type MainWindow struct {
 	status   *widget.Select
 	list     *contactList
 
-	contacts []Contact
 	rows     []contactRow
 	selected widget.ListItemID
 	setting  bool // the status select is being set by code
@@ -179,14 +179,17 @@ func (w *MainWindow) applyContacts(cs []Contact) {
 	if c, ok := w.contactAt(w.selected); ok {
 		keep = c.SignInName
 	}
-	w.contacts = cs
 	w.rows = groupContacts(cs)
-	w.list.UnselectAll()
 	w.list.Refresh()
-	for i, r := range w.rows {
-		if keep != "" && r.header == "" && r.contact.SignInName == keep {
-			w.list.Select(i)
-		}
+	at := slices.IndexFunc(w.rows, func(r contactRow) bool {
+		return keep != "" && r.header == "" && r.contact.SignInName == keep
+	})
+	switch {
+	case at == w.selected: // still in place: leave the list (and its scrolling) alone
+	case at < 0:
+		w.list.UnselectAll()
+	default:
+		w.list.Select(at) // the contact moved, e.g. to the other group
 	}
 }
 
