@@ -28,6 +28,7 @@ type frontend struct {
 type frontendEnv struct {
 	configDir, home, bus, dir string
 	logPath                   string
+	tag                       string // distinguishes the files of a second instance
 	quit                      func(context.Context) error
 }
 
@@ -41,7 +42,7 @@ type frontendRun struct {
 var finchFrontend = frontend{
 	name: "finch", ui: "gnt-purple", tools: []string{"finch"},
 	start: func(t *testing.T, env frontendEnv) frontendRun {
-		startFinch(t, env.configDir, env.home, env.bus, env.logPath, filepath.Join(env.dir, "finch-screen.raw"), env.quit)
+		startFinch(t, env.configDir, env.home, env.bus, env.logPath, filepath.Join(env.dir, "finch-screen"+env.tag+".raw"), env.quit)
 		return frontendRun{screenshot: func(string) {}}
 	},
 }
@@ -60,7 +61,7 @@ var pidginFrontend = frontend{
 			if out, err := mv.CombinedOutput(); err != nil {
 				t.Logf("moving the buddy list: %v: %s", err, out)
 			}
-			path := filepath.Join(env.dir, name+".png")
+			path := filepath.Join(env.dir, name+env.tag+".png")
 			out, err := exec.Command("import", "-display", display, "-window", "root", path).CombinedOutput()
 			if err != nil {
 				t.Logf("screenshot %s: %v: %s", path, err, out)

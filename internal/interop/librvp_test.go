@@ -132,6 +132,7 @@ func runScenario(t *testing.T, fe frontend, layout netLayout) {
 	cv := s.aliceTypesAndWrites()
 	im := s.bobReplies(cv)
 	s.serverRestarts(cv, im)
+	s.bobTwice(cv)
 	s.bobTypes(cv)
 	s.ui.screenshot(fe.name + "-conversation")
 	s.bobChangesStatus()
