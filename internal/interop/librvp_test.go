@@ -129,6 +129,7 @@ func runScenario(t *testing.T, fe frontend, layout netLayout) {
 	// sent it a one-to-one message later writes in a chat (any wire form).
 	carolEvents := s.signInCarol()
 	s.bobHostsChat(carolEvents)
+	s.ui.screenshot(fe.name + "-chat")
 	cv := s.aliceTypesAndWrites()
 	im := s.bobReplies(cv)
 	s.serverRestarts(cv, im)
