@@ -48,29 +48,34 @@ func testQueueLimits(t *testing.T) {
 	})
 }
 
-// testBufferingDisabled: PollMsgLimit 0: a NOTIFY is 507 unless a POLL is
-// held to take it.
+// testBufferingDisabled: PollMsgLimit 0 or PollMsgKByteLimit 0: a
+// NOTIFY is 507 unless a POLL is held to take it.
 func testBufferingDisabled(t *testing.T) {
 	t.Parallel()
-	s := startServer(t, serverConfig{flags: append([]string{"-poll-msg-limit", "0"}, shortHolds...)})
-	bob, carol := s.client("bob"), s.client("carol")
-	id := bob.pollLogin(t, "").h("Subscription-Id")
-	check(t, "No_POLL_held_is_507", func(t *testing.T) {
-		if r := carol.do(t, sendIM("bob", imBody("carol", "bob", "nobody home"))); r.status != http.StatusInsufficientStorage {
-			t.Errorf("status %d, want 507", r.status)
-		}
-	})
-	check(t, "A_held_POLL_takes_the_item_and_the_sender_gets_200", func(t *testing.T) {
-		held := bob.async(t, pollReq("bob", id, "3", 0))
-		s.waitHeld(t, "1")
-		if r := carol.do(t, sendIM("bob", imBody("carol", "bob", "handed over"))); r.status != http.StatusOK {
-			t.Errorf("NOTIFY while a POLL is held: status %d, want 200", r.status)
-		}
-		r := wait(t, held, 5*time.Second)
-		if items := parsePoll(t, r); r.status != http.StatusOK || len(items) != 1 {
-			t.Errorf("held POLL: status %d with %d items, want 200 with 1", r.status, len(items))
-		}
-	})
+	for _, flag := range []string{"-poll-msg-limit", "-poll-msg-kbyte-limit"} {
+		t.Run(strings.TrimPrefix(flag, "-")+"_0", func(t *testing.T) {
+			t.Parallel()
+			s := startServer(t, serverConfig{flags: append([]string{flag, "0"}, shortHolds...)})
+			bob, carol := s.client("bob"), s.client("carol")
+			id := bob.pollLogin(t, "").h("Subscription-Id")
+			check(t, "No_POLL_held_is_507", func(t *testing.T) {
+				if r := carol.do(t, sendIM("bob", imBody("carol", "bob", "nobody home"))); r.status != http.StatusInsufficientStorage {
+					t.Errorf("status %d, want 507", r.status)
+				}
+			})
+			check(t, "A_held_POLL_takes_the_item_and_the_sender_gets_200", func(t *testing.T) {
+				held := bob.async(t, pollReq("bob", id, "3", 0))
+				s.waitHeld(t, "1")
+				if r := carol.do(t, sendIM("bob", imBody("carol", "bob", "handed over"))); r.status != http.StatusOK {
+					t.Errorf("NOTIFY while a POLL is held: status %d, want 200", r.status)
+				}
+				r := wait(t, held, 5*time.Second)
+				if items := parsePoll(t, r); r.status != http.StatusOK || len(items) != 1 {
+					t.Errorf("held POLL: status %d with %d items, want 200 with 1", r.status, len(items))
+				}
+			})
+		})
+	}
 }
 
 // testDropped: POLLING.md section 3/4: items that expire (PollMsgLifeTime)
@@ -91,17 +96,22 @@ func testDropped(t *testing.T) {
 	queueIMs(t, carol, "dave", 1, "queue dropped")
 	time.Sleep(2500 * time.Millisecond) // real server time must pass: lifetime 1 s, queue drop 2 s
 
-	check(t, "Expired_items_counted_in_RVP-Poll-Dropped", func(t *testing.T) {
+	check(t, "Expired_items_counted_in_RVP-Poll-Dropped_on_a_200", func(t *testing.T) {
+		queueIMs(t, carol, "bob", 1, "fresh")
 		r, items := bob.poll(t, expiring.h("Subscription-Id"), "1", 0)
-		if len(items) != 0 || r.h("RVP-Poll-Dropped") != "2" {
-			t.Errorf("status %d items %v RVP-Poll-Dropped %q, want no items and 2", r.status, seqs(items), r.h("RVP-Poll-Dropped"))
+		if r.status != http.StatusOK || len(items) != 1 || r.h("RVP-Poll-Dropped") != "2" {
+			t.Errorf("status %d items %v RVP-Poll-Dropped %q, want 200 with the fresh item and 2", r.status, seqs(items), r.h("RVP-Poll-Dropped"))
 		}
-		r, _ = bob.poll(t, expiring.h("Subscription-Id"), "1", 0)
+		ack := 0
+		if len(items) > 0 {
+			ack = items[0].seq
+		}
+		r, _ = bob.poll(t, expiring.h("Subscription-Id"), "1", ack)
 		if d := r.h("RVP-Poll-Dropped"); d != "" && d != "0" {
 			t.Errorf("next answer repeats RVP-Poll-Dropped %q", d)
 		}
 	})
-	check(t, "Undrained_queue_dropped_after_PollDropMsgLifeTime", func(t *testing.T) {
+	check(t, "Undrained_queue_dropped_after_PollDropMsgLifeTime_counted_on_a_204", func(t *testing.T) {
 		r, items := dave.poll(t, long.h("Subscription-Id"), "1", 0)
 		if len(items) != 0 || r.h("RVP-Poll-Dropped") != "1" {
 			t.Errorf("status %d items %v RVP-Poll-Dropped %q, want no items and 1", r.status, seqs(items), r.h("RVP-Poll-Dropped"))

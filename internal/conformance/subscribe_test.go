@@ -201,7 +201,8 @@ func testSubscriptionDecisions(t *testing.T) {
 	check(t, "SUBSCRIPTIONS_pragma_notify_on_own_node_lists_all_live_logins", func(t *testing.T) {
 		carol := s.client("carol")
 		ids := []string{carol.signIn(t, newCallback(t, answerKeepAlive, "/c1").url),
-			carol.signIn(t, newCallback(t, answerKeepAlive, "/c2").url)}
+			carol.signIn(t, newCallback(t, answerKeepAlive, "/c2").url),
+			carol.pollLogin(t, "").h("Subscription-Id")}
 		r := carol.do(t, subscriptions("carol", "pragma/notify"))
 		wantStatus(t, r, http.StatusOK)
 		got := listedIDs(t, r.body)
