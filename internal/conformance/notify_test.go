@@ -150,6 +150,7 @@ func testAddressing(t *testing.T) {
 		{"Path_Request-URI_and_Host_without_port", nodePath("bob"), domain},
 		{"Absolute_Request-URI", principal("bob"), domain},
 		{"Host_is_the_listen_address", nodePath("bob"), s.addr},
+		{"Host_in_another_letter_case", nodePath("bob"), "Example.COM"},
 		{"Alias_is_case-insensitive", nodePath("BoB"), domain},
 		{"Physical_URL_under_/instmsg/local/", "/instmsg/local/" + domain + nodePath("bob"), domain},
 	}

@@ -171,6 +171,15 @@ func testPoll(t *testing.T) {
 		}
 		wait(t, second, 5*time.Second)
 	})
+	check(t, "POLL_by_another_principal_gets_no_items", func(t *testing.T) {
+		queueIMs(t, carol, "bob", 1, "private")
+		r, items := s.client("mallory").poll(t, id, "1", 0)
+		if r.status == http.StatusOK || len(items) != 0 {
+			t.Errorf("mallory polling bob's login: status %d with %d items", r.status, len(items))
+		}
+		_, items = bob.poll(t, id, "", 4)
+		bob.poll(t, id, "1", items[len(items)-1].seq)
+	})
 	check(t, "Unknown_Subscription-Id_is_404", func(t *testing.T) {
 		if r, _ := bob.poll(t, "987654321", "1", 0); r.status != http.StatusNotFound {
 			t.Errorf("status %d, want 404", r.status)
