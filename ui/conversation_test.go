@@ -238,6 +238,27 @@ func TestHistoryShownFirst(t *testing.T) {
 	}
 }
 
+func TestHistoryDoesNotRepeatLiveMessages(t *testing.T) {
+	live := Message{From: bob.SignInName, Text: "kept while loading", Time: time.Date(2026, 11, 21, 11, 0, 0, 0, time.UTC)}
+	w := newTestConversation(t, ConversationOptions{
+		LoadHistory: func(context.Context) ([]Message, error) {
+			earlier := Message{From: bob.SignInName, Text: "earlier", Time: live.Time.Add(-time.Hour)}
+			fromDisk := live
+			fromDisk.Time = live.Time.In(time.FixedZone("X", 3600)) // same instant, as JSON gives it back
+			return []Message{earlier, fromDisk}, nil
+		},
+	})
+	w.MessageReceived(live)
+	w.settle()
+	var got []string
+	for _, m := range w.messages() {
+		got = append(got, m.msg.Text)
+	}
+	if !slices.Equal(got, []string{"earlier", "kept while loading"}) {
+		t.Fatalf("transcript = %q", got)
+	}
+}
+
 func TestInviteAddsParticipant(t *testing.T) {
 	w := newTestConversation(t, ConversationOptions{Invitable: func() []Contact { return []Contact{bob, carol} }})
 	w.promptInvite()

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -79,9 +80,15 @@ func (t *transcript) newEntry(m Message, state delivery) *transcriptEntry {
 	return e
 }
 
-// prependHistory puts earlier messages above everything shown so far.
+// prependHistory puts earlier messages above everything shown so far. The
+// history may already hold messages the window shows (they were kept while
+// it loaded); those are not shown twice.
 func (t *transcript) prependHistory(h []Message) {
+	h = slices.DeleteFunc(slices.Clone(h), t.shows)
 	h = h[max(0, len(h)-maxTranscript/2):]
+	if len(h) == 0 {
+		return
+	}
 	var front []*transcriptEntry
 	front = append(front, t.newNotice("Earlier messages"))
 	for _, m := range h {
@@ -97,6 +104,13 @@ func (t *transcript) prependHistory(h []Message) {
 	t.trim()
 	t.box.Refresh()
 	t.scroll.ScrollToBottom()
+}
+
+// shows reports whether the transcript already shows m.
+func (t *transcript) shows(m Message) bool {
+	return slices.ContainsFunc(t.entries, func(e *transcriptEntry) bool {
+		return e.msg.From == m.From && e.msg.Text == m.Text && e.msg.Outgoing == m.Outgoing && e.msg.Time.Equal(m.Time)
+	})
 }
 
 // notice appends a line such as "Bob has left the conversation."
