@@ -11,19 +11,18 @@ import (
 )
 
 // ACL evaluation (DECISIONS.md, "ACL"). The node's owner may do everything
-// on it. For anyone else, an ACE naming the requester (whose credentials
-// the requester satisfies) decides the rights it names, deny winning over
-// grant; rights it does not name fall through to the allprincipals ACE;
-// a right nobody grants is denied. digest and ntlm also satisfy an ACE
-// that lists only assertion; any satisfies everyone.
+// on it. For anyone else, the ACE naming the requester, if the requester
+// satisfies its credentials, decides the rights it names, deny winning
+// over grant; rights it does not name fall through to the allprincipals
+// ACE, again only if its credentials are satisfied; a right nobody grants
+// is denied. digest and ntlm also satisfy an ACE that lists only
+// assertion; any satisfies everyone.
 //
-// Several ACEs for the same principal (allprincipals included) may differ
-// in their credentials; the most specific one the requester satisfies
-// applies: one that lists only the requester's kind of proof, then one
-// that lists it among others, then one satisfied through the ordering
-// (digest for assertion) or any. So "allprincipals, assertion: deny
-// send-to" next to "allprincipals, assertion digest ntlm: grant send-to"
-// shuts out principals of other domains and keeps local users in.
+// allprincipals is one principal whatever its credentials. Principals of
+// other domains are judged by assertion, so an allprincipals ACE listing
+// digest and ntlm only gives them nothing while local users keep its
+// rights: that is how a user (or DefaultACL.LocalOnly) shuts out other
+// domains.
 
 // allowedLocked reports whether w has right on alias's node; mu must be held.
 func (s *Server) allowedLocked(alias string, w requester, right rvpwire.Right) bool {
@@ -34,25 +33,20 @@ func (s *Server) allowedLocked(alias string, w requester, right rvpwire.Right) b
 	if acct == nil {
 		return false
 	}
+	// After a merge there is at most one ACE per principal; should a stored
+	// ACL hold more, the later one counts, as it would have in a merge.
 	var named, all *rvpwire.ACE
-	namedRank, allRank := 0, 0
 	for i := range acct.ACL.ACEs {
 		ace := &acct.ACL.ACEs[i]
-		rank := credRank(ace.Credentials, w.cred)
 		switch {
-		case rank == 0:
 		case ace.All:
-			if rank > allRank {
-				all, allRank = ace, rank
-			}
+			all = ace
 		case s.samePrincipal(ace.Principal, w):
-			if rank > namedRank {
-				named, namedRank = ace, rank
-			}
+			named = ace
 		}
 	}
 	for _, ace := range []*rvpwire.ACE{named, all} {
-		if ace == nil {
+		if ace == nil || !credsSatisfied(ace.Credentials, w.cred) {
 			continue
 		}
 		if hasRight(ace.Deny, right) {
@@ -63,24 +57,6 @@ func (s *Server) allowedLocked(alias string, w requester, right rvpwire.Right) b
 		}
 	}
 	return false
-}
-
-// credRank says how specifically an ACE listing creds matches a requester
-// proven by have: 0 not at all, 1 through the ordering or any, 2 listing
-// have among others, 3 listing only have.
-func credRank(creds []rvpwire.Credential, have rvpwire.Credential) int {
-	rank := 0
-	for _, c := range creds {
-		switch {
-		case c == have && len(creds) == 1:
-			return 3
-		case c == have:
-			rank = 2
-		case rank == 0 && credsSatisfied([]rvpwire.Credential{c}, have):
-			rank = 1
-		}
-	}
-	return rank
 }
 
 func hasRight(list []rvpwire.Right, r rvpwire.Right) bool {
@@ -117,44 +93,39 @@ func principalKey(p string) string {
 	return strings.TrimSuffix(strings.ToLower(strings.TrimSpace(p)), "/")
 }
 
-// aceKey identifies the principal of an ACE for merging.
+// aceKey identifies the principal of an ACE for merging: allprincipals
+// is one principal whatever its credentials; local nodes by alias (any
+// served domain); others by their normalised URL.
 func (s *Server) aceKey(ace rvpwire.ACE) string {
 	if ace.All {
-		return "*" + credsKey(ace.Credentials)
+		return "all"
 	}
 	if a := s.localNode(ace.Principal); a != "" {
 		return "local:" + a
 	}
-	return principalKey(ace.Principal)
-}
-
-// credsKey is a set of credentials in a fixed order, so that an
-// allprincipals ACE replaces the one with the same credentials only.
-func credsKey(creds []rvpwire.Credential) string {
-	names := make([]string, 0, len(creds))
-	for _, c := range creds {
-		names = append(names, string(c))
-	}
-	slices.Sort(names)
-	return strings.Join(slices.Compact(names), " ")
+	return "url:" + principalKey(ace.Principal)
 }
 
 // mergeACL applies an ACL set: each ACE replaces the ACE of the same
-// principal or is added; one with empty grant and deny removes it.
+// principal (in its place) or is added; one with empty grant and deny
+// removes it. Within set, a later ACE for a principal wins. The result
+// holds at most one ACE per principal.
 func (s *Server) mergeACL(cur rvpwire.ACL, set rvpwire.ACL) rvpwire.ACL {
 	out := rvpwire.ACL{Inheritance: cur.Inheritance, ACEs: slices.Clone(cur.ACEs)}
 	for _, ace := range set.ACEs {
 		k := s.aceKey(ace)
-		i := slices.IndexFunc(out.ACEs, func(e rvpwire.ACE) bool { return s.aceKey(e) == k })
+		same := func(e rvpwire.ACE) bool { return s.aceKey(e) == k }
+		remove := len(ace.Grant) == 0 && len(ace.Deny) == 0
+		i := slices.IndexFunc(out.ACEs, same)
 		switch {
-		case len(ace.Grant) == 0 && len(ace.Deny) == 0:
-			if i >= 0 {
-				out.ACEs = slices.Delete(out.ACEs, i, i+1)
-			}
-		case i >= 0:
-			out.ACEs[i] = ace
-		default:
+		case i < 0 && !remove:
 			out.ACEs = append(out.ACEs, ace)
+		case i >= 0:
+			// Drop every ACE of that principal, then put ace in the first's place.
+			out.ACEs = slices.DeleteFunc(out.ACEs, same)
+			if !remove {
+				out.ACEs = slices.Insert(out.ACEs, i, ace)
+			}
 		}
 	}
 	return out

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"slices"
 	"strings"
 
 	"rendezvous/internal/digest"
@@ -196,45 +195,33 @@ func hostOnly(h string) string {
 	return h
 }
 
-// defaultACL is DECISIONS.md's default: allprincipals may list, read,
-// send-to and see presence (as DefaultACL allows); the owner everything.
-// Rights DefaultACL withholds from foreign principals are denied by an
-// allprincipals ACE with assertion credentials only (see allowedLocked).
+// defaultACL is DECISIONS.md's default, shaped by DefaultACL: one
+// allprincipals ACE (list, read, send-to, presence; assertion, digest,
+// ntlm) and the owner's ACE granting everything.
 func (c *config) defaultACL(alias string) rvpwire.ACL {
 	d := c.DefaultACL
 	if d == nil {
 		d = &DefaultACL{AllowPresence: true, AllowSendTo: true}
 	}
-	all := []rvpwire.Right{rvpwire.RightList, rvpwire.RightRead}
-	foreign := slices.Clone(all)
-	var foreignDeny []rvpwire.Right
-	for _, r := range []struct {
-		right        rvpwire.Right
-		allow, noFor bool
-	}{{rvpwire.RightSendTo, d.AllowSendTo, d.DenyForeignSendTo}, {rvpwire.RightPresence, d.AllowPresence, d.DenyForeignPresence}} {
-		switch {
-		case !r.allow:
-		case r.noFor:
-			all = append(all, r.right)
-			foreignDeny = append(foreignDeny, r.right)
-		default:
-			all = append(all, r.right)
-			foreign = append(foreign, r.right)
-		}
+	grant := []rvpwire.Right{rvpwire.RightList, rvpwire.RightRead}
+	if d.AllowSendTo {
+		grant = append(grant, rvpwire.RightSendTo)
+	}
+	if d.AllowPresence {
+		grant = append(grant, rvpwire.RightPresence)
+	}
+	creds := []rvpwire.Credential{rvpwire.CredAssertion, rvpwire.CredDigest, rvpwire.CredNTLM}
+	if d.LocalOnly {
+		creds = creds[1:]
 	}
 	owner := []rvpwire.Right{rvpwire.RightList, rvpwire.RightRead, rvpwire.RightWrite, rvpwire.RightSendTo,
 		rvpwire.RightReceiveFrom, rvpwire.RightReadACL, rvpwire.RightWriteACL, rvpwire.RightPresence,
 		rvpwire.RightSubscriptions, rvpwire.RightSubscribeOthers}
-	aces := []rvpwire.ACE{
-		{All: true, Credentials: []rvpwire.Credential{rvpwire.CredAssertion, rvpwire.CredDigest, rvpwire.CredNTLM}, Grant: all},
-	}
-	if len(foreignDeny) > 0 {
-		aces = append(aces, rvpwire.ACE{All: true, Credentials: []rvpwire.Credential{rvpwire.CredAssertion},
-			Grant: foreign, Deny: foreignDeny})
-	}
-	aces = append(aces, rvpwire.ACE{Principal: rvpwire.PrincipalURL(c.domains[0], alias),
-		Credentials: []rvpwire.Credential{rvpwire.CredAssertion}, Grant: owner})
-	return rvpwire.ACL{Inheritance: "none", ACEs: aces}
+	return rvpwire.ACL{Inheritance: "none", ACEs: []rvpwire.ACE{
+		{All: true, Credentials: creds, Grant: grant},
+		{Principal: rvpwire.PrincipalURL(c.domains[0], alias),
+			Credentials: []rvpwire.Credential{rvpwire.CredAssertion}, Grant: owner},
+	}}
 }
 
 // subDeleteOps deletes a subscription and its poll state (items are

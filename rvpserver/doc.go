@@ -92,12 +92,15 @@
 //     it comes only because the node's owner subscribed with its own URL,
 //     so a user who shuts out other domains still sees the contacts it
 //     watches there. Messages need send-to.
-//   - ACEs for the same principal may differ in credentials; the most
-//     specific one the requester satisfies applies (only its kind of
-//     proof, then its kind among others, then through the ordering or
-//     any). ACL set merges allprincipals ACEs by their credential set.
-//     DefaultACL.DenyForeign* adds "allprincipals, assertion" denying
-//     those rights, which binds foreign requesters and not local ones.
+//   - ACL (DECISIONS.md, "ACL"): allprincipals is one principal whatever
+//     its credentials, so a set with an allprincipals ACE replaces the one
+//     there (empty grant and deny remove it). An ACE applies only to a
+//     requester that satisfies its credentials (digest and ntlm satisfy
+//     assertion too; a foreign requester has assertion only). To shut out
+//     other domains, a user sets an allprincipals ACE listing digest and
+//     ntlm only: foreign principals get nothing from it, local users keep
+//     its rights; DefaultACL.LocalOnly makes that the default for new
+//     users. Lifting it is setting an allprincipals ACE with assertion.
 //   - POLL on a subscription that is not a polling login of the requester
 //     [404]; PollSupport off [501] with a text body, for the login and for
 //     POLL. Bad RVP-Poll-Ack or RVP-Poll-Lifetime [400].

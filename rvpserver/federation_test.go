@@ -116,8 +116,7 @@ func TestFederationDefaultACLShutsOutForeignPrincipals(t *testing.T) {
 	fn := newFedNet()
 	// Humongous lets only its own users message and watch its users.
 	h := newSite(t, fn, "b.example", func(o *rvpserver.Options) {
-		o.DefaultACL = &rvpserver.DefaultACL{AllowPresence: true, AllowSendTo: true,
-			DenyForeignPresence: true, DenyForeignSendTo: true}
+		o.DefaultACL = &rvpserver.DefaultACL{AllowPresence: true, AllowSendTo: true, LocalOnly: true}
 	})
 	w := newSite(t, fn, "a.example", nil)
 	carol, cev := h.user(fn, "carol", rvpclient.ModeDefault)

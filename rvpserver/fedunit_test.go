@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"slices"
 	"testing"
 	"time"
 
@@ -115,87 +116,98 @@ func TestRetryableAndBackoff(t *testing.T) {
 	}
 }
 
-// TestACLShutOutForeignPrincipals: a user keeps the default grant for
-// everyone and adds "allprincipals, assertion: deny send-to, presence".
-// Users of other domains (judged by assertion) are refused and see
-// offline; local users (Digest) are not. The two allprincipals ACEs are
-// kept side by side (merged by credentials), and a later set of the same
-// credentials replaces only its own ACE.
+// TestACLShutOutForeignPrincipals: a user shuts out other domains by
+// setting the allprincipals ACE with digest and ntlm credentials only. It
+// replaces the default one (allprincipals is one principal). Users of
+// other domains (judged by assertion) no longer match it: their NOTIFY
+// gets 403 and their subscription sees offline. Local users (Digest)
+// keep every right it grants. Setting the default ACE again lifts it.
 func TestACLShutOutForeignPrincipals(t *testing.T) {
 	e := newEnv(t, nil)
 	alice, bob := e.user("alice"), e.user("bob")
 	lb := newListener(t)
 	alice.login(lb.URL)
 	alice.setState(rvpwire.StateOnline, "")
-	shut := rvpwire.ACL{ACEs: []rvpwire.ACE{{All: true, Credentials: []rvpwire.Credential{rvpwire.CredAssertion},
-		Deny: []rvpwire.Right{rvpwire.RightSendTo, rvpwire.RightPresence}}}}
-	if r := alice.do("ACL", "alice", nil, string(rvpwire.Marshal(shut.Element()))); r.code != 200 {
-		t.Fatalf("ACL set: %d", r.code)
+	everyone := []rvpwire.Right{rvpwire.RightList, rvpwire.RightRead, rvpwire.RightSendTo, rvpwire.RightPresence}
+	setAll := func(creds ...rvpwire.Credential) {
+		t.Helper()
+		acl := rvpwire.ACL{ACEs: []rvpwire.ACE{{All: true, Credentials: creds, Grant: everyone}}}
+		if r := alice.do("ACL", "alice", nil, string(rvpwire.Marshal(acl.Element()))); r.code != 200 {
+			t.Fatalf("ACL set: %d %s", r.code, r.body)
+		}
+		all := allACEs(aclOf(t, alice, "alice"))
+		if len(all) != 1 || !slices.Equal(all[0].Credentials, creds) || !slices.Equal(all[0].Grant, everyone) {
+			t.Fatalf("allprincipals ACEs after the set: %+v, want one with %v", all, creds)
+		}
 	}
-	acl := e.srv.account("alice").ACL
-	if n := countAll(acl); n != 2 {
-		t.Fatalf("allprincipals ACEs after the set: %d, want 2 (%+v)", n, acl)
-	}
-	foreign := "http://other.example/instmsg/aliases/zed"
+	setAll(rvpwire.CredDigest, rvpwire.CredNTLM)
+
+	remote := newListener(t) // stands for the foreign home server
+	foreign := remote.URL + "/instmsg/aliases/zed"
 	fsend := func() int {
 		req, _ := http.NewRequest("NOTIFY", e.hs.URL+"/instmsg/aliases/alice", stringsReader(imBody("bob", "alice", "hi")))
 		req.Host = testDomain
 		req.Header.Set(rvpwire.HeaderFromPrincipal, foreign)
+		req.Header.Set(rvpwire.HeaderHopCount, "1")
 		return roundTrip(t, req).code
 	}
 	if code := fsend(); code != http.StatusForbidden {
 		t.Fatalf("foreign NOTIFY: %d, want 403", code)
 	}
+	if st := foreignSubscribe(t, e, foreign, "alice"); st != rvpwire.StateOffline {
+		t.Fatalf("foreign watcher sees %q, want offline", st)
+	}
 	if r := bob.do("NOTIFY", "alice", imHeaders(), imBody("bob", "alice", "hi")); r.code != 200 {
 		t.Fatalf("local NOTIFY: %d, want 200", r.code)
 	}
 	lb.next(t)
-	e.srv.mu.Lock()
-	fs := e.srv.visibleLocked("alice", rvpwire.StateOnline, requester{principal: foreign, cred: rvpwire.CredAssertion})
-	ls := e.srv.visibleLocked("alice", rvpwire.StateOnline, requester{principal: principal("bob"), alias: "bob", cred: rvpwire.CredDigest})
-	e.srv.mu.Unlock()
-	if fs != rvpwire.StateOffline || ls != rvpwire.StateOnline {
-		t.Fatalf("presence seen by foreign %q, local %q", fs, ls)
+	if st := stateVia(t, bob, "alice"); st != rvpwire.StateOnline {
+		t.Fatalf("local watcher sees %q, want online", st)
 	}
-	// Lifting it: the same credentials with empty grant and deny remove
-	// only that ACE.
-	lift := rvpwire.ACL{ACEs: []rvpwire.ACE{{All: true, Credentials: []rvpwire.Credential{rvpwire.CredAssertion}}}}
-	if r := alice.do("ACL", "alice", nil, string(rvpwire.Marshal(lift.Element()))); r.code != 200 {
-		t.Fatalf("ACL set: %d", r.code)
-	}
-	if n := countAll(e.srv.account("alice").ACL); n != 1 {
-		t.Fatalf("allprincipals ACEs after lifting: %d, want 1", n)
+
+	// Lifting it: the draft's default allprincipals ACE again. The foreign
+	// watcher is told at once.
+	setAll(rvpwire.CredAssertion, rvpwire.CredDigest, rvpwire.CredNTLM)
+	if from, st := presenceOf(t, remote.next(t)); from != principal("alice") || st != rvpwire.StateOnline {
+		t.Fatalf("foreign watcher told %s %s after lifting, want alice online", from, st)
 	}
 	if code := fsend(); code != 200 {
 		t.Fatalf("foreign NOTIFY after lifting: %d", code)
 	}
+	if st := foreignSubscribe(t, e, foreign, "alice"); st != rvpwire.StateOnline {
+		t.Fatalf("foreign watcher after lifting sees %q, want online", st)
+	}
 }
 
-func countAll(acl rvpwire.ACL) int {
-	n := 0
+// foreignSubscribe subscribes a principal of another domain (no
+// credentials, judged by assertion) to node and returns the state the
+// 207 answer shows.
+func foreignSubscribe(t *testing.T, e *env, from, node string) rvpwire.State {
+	t.Helper()
+	req, _ := http.NewRequest("SUBSCRIBE", e.hs.URL+rvpwire.AliasesPath+node, nil)
+	req.Host = testDomain
+	req.Header.Set(rvpwire.HeaderFromPrincipal, from)
+	req.Header.Set(rvpwire.HeaderNotificationType, "update/propchange")
+	req.Header.Set(rvpwire.HeaderCallBack, from)
+	r := roundTrip(t, req)
+	if r.code != http.StatusMultiStatus {
+		t.Fatalf("foreign SUBSCRIBE: %d %s", r.code, r.body)
+	}
+	rs, err := rvpwire.ParseMultistatus(r.doc(t))
+	if err != nil || len(rs) != 1 || len(rs[0].Propstats) == 0 {
+		t.Fatalf("foreign SUBSCRIBE answer %s: %v", r.body, err)
+	}
+	return rvpwire.PropsFrom(rs[0].Propstats[0].Props).State
+}
+
+func allACEs(acl rvpwire.ACL) []rvpwire.ACE {
+	var out []rvpwire.ACE
 	for _, a := range acl.ACEs {
 		if a.All {
-			n++
+			out = append(out, a)
 		}
 	}
-	return n
-}
-
-func TestCredRank(t *testing.T) {
-	a, d, n, anyc := rvpwire.CredAssertion, rvpwire.CredDigest, rvpwire.CredNTLM, rvpwire.CredAny
-	C := func(c ...rvpwire.Credential) []rvpwire.Credential { return c }
-	for _, tc := range []struct {
-		creds []rvpwire.Credential
-		have  rvpwire.Credential
-		want  int
-	}{
-		{C(a), a, 3}, {C(a, d, n), a, 2}, {C(d), a, 0}, {C(anyc), a, 1},
-		{C(d), d, 3}, {C(a, d, n), d, 2}, {C(a), d, 1}, {C(n), d, 0}, {nil, d, 0},
-	} {
-		if got := credRank(tc.creds, tc.have); got != tc.want {
-			t.Errorf("credRank(%v, %s) = %d, want %d", tc.creds, tc.have, got, tc.want)
-		}
-	}
+	return out
 }
 
 // TestPendingPresenceReplaced: while presence for a foreign watcher is in

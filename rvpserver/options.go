@@ -141,16 +141,17 @@ type Options struct {
 	DisableAuth bool
 }
 
-// DefaultACL is the part of a new user's ACL that applies to everyone.
-// AllowPresence and AllowSendTo grant the right to all principals, local
-// and foreign; DenyForeignPresence and DenyForeignSendTo then withhold it
-// from principals of other domains (requests judged by assertion) with an
-// extra allprincipals ACE whose credentials are assertion only.
+// DefaultACL shapes the allprincipals ACE of a new user's ACL (the owner's
+// ACE, granting everything, is always there). allprincipals may always
+// list and read; AllowPresence and AllowSendTo add presence and send-to.
+// Its credentials are assertion, digest and ntlm, so principals of other
+// domains (judged by assertion) get those rights too; LocalOnly lists
+// digest and ntlm only, so they get none of them while local users
+// (Digest) keep them all. The zero value grants list and read to everyone.
 type DefaultACL struct {
-	AllowPresence       bool
-	AllowSendTo         bool
-	DenyForeignPresence bool
-	DenyForeignSendTo   bool
+	AllowPresence bool
+	AllowSendTo   bool
+	LocalOnly     bool
 }
 
 // ErrInvalidOptions is wrapped by every error New returns for bad options.
