@@ -27,12 +27,15 @@ type Config struct {
 	CallbackTimeout time.Duration // bound of one outgoing NOTIFY
 	DigestPrefixes  []string      // "PREFIX\alias" user name forms
 
-	// DefaultPresence and DefaultSendTo say who may see a new account's
-	// presence and send it messages: "everyone" (also users of other
-	// domains, as Exchange did), "local" (users of this server only) or
-	// "nobody" (only principals the user allows by name).
-	DefaultPresence string
-	DefaultSendTo   string
+	// DefaultForeign, DefaultPresence and DefaultSendTo shape the one
+	// allprincipals ACE of accounts added from now on (DECISIONS.md, "ACL"):
+	// it always grants list and read, plus presence and send-to when
+	// DefaultPresence and DefaultSendTo are set; its credentials include
+	// assertion (users of other domains match it) when DefaultForeign is
+	// set, else they are digest and ntlm only (local users alone match).
+	DefaultForeign  bool
+	DefaultPresence bool
+	DefaultSendTo   bool
 
 	LogLevel  slog.Level
 	LogFormat string // "text" or "json"
@@ -91,8 +94,9 @@ func DefaultConfig(getenv func(string) string) Config {
 		DataDir:         defaultDataDirFrom(getenv),
 		MaxOutstanding:  defaultMaxOutstanding,
 		CallbackTimeout: defaultCallbackTimeout,
-		DefaultPresence: aclEveryone,
-		DefaultSendTo:   aclEveryone,
+		DefaultForeign:  true,
+		DefaultPresence: true,
+		DefaultSendTo:   true,
 		LogLevel:        slog.LevelInfo,
 		LogFormat:       "text",
 		Poll: PollConfig{

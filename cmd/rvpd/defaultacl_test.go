@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 
 	"rendezvous/internal/rvpwire"
@@ -12,33 +13,34 @@ import (
 
 func TestDefaultACLConversion(t *testing.T) {
 	tests := []struct {
-		presence, sendTo string
-		want             *rvpserver.DefaultACL
+		foreign, presence, sendTo bool
+		want                      *rvpserver.DefaultACL
 	}{
-		{aclEveryone, aclEveryone, nil},
-		{aclLocal, aclEveryone, &rvpserver.DefaultACL{AllowPresence: true, AllowSendTo: true, DenyForeignPresence: true}},
-		{aclEveryone, aclLocal, &rvpserver.DefaultACL{AllowPresence: true, AllowSendTo: true, DenyForeignSendTo: true}},
-		{aclNobody, aclLocal, &rvpserver.DefaultACL{AllowSendTo: true, DenyForeignSendTo: true}},
-		{aclNobody, aclNobody, &rvpserver.DefaultACL{}},
+		{true, true, true, nil},
+		{false, true, true, &rvpserver.DefaultACL{AllowPresence: true, AllowSendTo: true, LocalOnly: true}},
+		{true, false, true, &rvpserver.DefaultACL{AllowSendTo: true}},
+		{true, true, false, &rvpserver.DefaultACL{AllowPresence: true}},
+		{false, false, false, &rvpserver.DefaultACL{LocalOnly: true}},
 	}
 	for _, tc := range tests {
-		got := defaultACL(Config{DefaultPresence: tc.presence, DefaultSendTo: tc.sendTo})
+		got := defaultACL(Config{DefaultForeign: tc.foreign, DefaultPresence: tc.presence, DefaultSendTo: tc.sendTo})
 		if (got == nil) != (tc.want == nil) || got != nil && *got != *tc.want {
-			t.Errorf("DefaultPresence %s, DefaultSendTo %s: %+v, want %+v", tc.presence, tc.sendTo, got, tc.want)
+			t.Errorf("foreign %v, presence %v, send-to %v: %+v, want %+v", tc.foreign, tc.presence, tc.sendTo, got, tc.want)
 		}
 	}
-	cfg, _, err := load(t, nil, base, "-default-presence", "local", "-default-send-to", "nobody")
-	if err != nil || cfg.DefaultPresence != aclLocal || cfg.DefaultSendTo != aclNobody {
+	cfg, _, err := load(t, nil, base, "-default-foreign", "deny", "-default-presence", "no", "-default-send-to", "yes")
+	if err != nil || cfg.DefaultForeign || cfg.DefaultPresence || !cfg.DefaultSendTo {
 		t.Fatalf("flags: %v %+v", err, cfg)
 	}
-	if cfg, _, _ := load(t, nil, base); cfg.DefaultPresence != aclEveryone || cfg.DefaultSendTo != aclEveryone {
-		t.Fatalf("built-in: %q %q", cfg.DefaultPresence, cfg.DefaultSendTo)
+	if cfg, _, _ := load(t, nil, base); !cfg.DefaultForeign || !cfg.DefaultPresence || !cfg.DefaultSendTo {
+		t.Fatalf("built-in: %v %v %v", cfg.DefaultForeign, cfg.DefaultPresence, cfg.DefaultSendTo)
 	}
 }
 
 // TestDefaultACLKeys: accounts created by "rvpd user add" under
-// DefaultPresence / DefaultSendTo get an ACL the running rvpd applies to
-// local users (Digest) and to users of another domain (assertion).
+// DefaultForeign / DefaultPresence / DefaultSendTo get an ACL the running
+// rvpd applies to local users (Digest) and to users of another domain
+// (assertion).
 func TestDefaultACLKeys(t *testing.T) {
 	on, off := rvpwire.StateOnline, rvpwire.StateOffline
 	tests := []struct {
@@ -47,8 +49,10 @@ func TestDefaultACLKeys(t *testing.T) {
 		localSees, foreignSees rvpwire.State
 	}{
 		{nil, 200, 200, on, on},
-		{[]string{"-default-presence", "local", "-default-send-to", "local"}, 200, 403, on, off},
-		{[]string{"-default-presence", "nobody", "-default-send-to", "nobody"}, 403, 403, off, off},
+		{[]string{"-default-foreign", "deny"}, 200, 403, on, off},
+		{[]string{"-default-presence", "no"}, 200, 200, off, off},
+		{[]string{"-default-send-to", "no"}, 403, 403, on, on},
+		{[]string{"-default-foreign", "deny", "-default-send-to", "no"}, 403, 403, on, off},
 	}
 	for _, tc := range tests {
 		t.Run(fmtFlags(tc.flags), func(t *testing.T) {
@@ -98,7 +102,7 @@ func fmtFlags(flags []string) string {
 	if len(flags) == 0 {
 		return "built-in"
 	}
-	return flags[1] + "-" + flags[3]
+	return strings.Join(flags, " ")
 }
 
 // foreignDo sends a request as a principal of another domain: no

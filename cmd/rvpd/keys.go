@@ -24,9 +24,9 @@ type keySpec struct {
 }
 
 const (
-	allowedACLScope = "must be everyone, local or nobody"
-	allowedUint32   = "must be an integer 0-4294967295 (0 disables buffering, 4294967295 is unlimited)"
-	allowedTriple   = "must be a whole number of seconds 0-4294967295"
+	allowedYesNo  = "must be yes or no"
+	allowedUint32 = "must be an integer 0-4294967295 (0 disables buffering, 4294967295 is unlimited)"
+	allowedTriple = "must be a whole number of seconds 0-4294967295"
 )
 
 // keySpecs lists every key in the order the help shows them.
@@ -85,14 +85,18 @@ var keySpecs = []*keySpec{
 			c.DigestPrefixes = splitList(v)
 			return all(c.DigestPrefixes, validPrefix)
 		}},
-	{name: "DefaultPresence", flag: "default-presence", def: aclEveryone,
-		help:    "who sees the presence of accounts added from now on: everyone (other domains too), local or nobody",
-		allowed: allowedACLScope,
-		apply:   func(c *Config, v string) bool { c.DefaultPresence = v; return validACLScope(v) }},
-	{name: "DefaultSendTo", flag: "default-send-to", def: aclEveryone,
-		help:    "who may message accounts added from now on: everyone (other domains too), local or nobody",
-		allowed: allowedACLScope,
-		apply:   func(c *Config, v string) bool { c.DefaultSendTo = v; return validACLScope(v) }},
+	{name: "DefaultForeign", flag: "default-foreign", def: "allow",
+		help:    "new accounts' default ACL admits users of other domains (allow) or not (deny)",
+		allowed: "must be allow or deny",
+		apply:   func(c *Config, v string) bool { return parseChoice(v, "allow", "deny", &c.DefaultForeign) }},
+	{name: "DefaultPresence", flag: "default-presence", def: "yes",
+		help:    "new accounts' default ACL lets everyone it admits see their presence (yes/no)",
+		allowed: allowedYesNo,
+		apply:   func(c *Config, v string) bool { return parseChoice(v, "yes", "no", &c.DefaultPresence) }},
+	{name: "DefaultSendTo", flag: "default-send-to", def: "yes",
+		help:    "new accounts' default ACL lets everyone it admits message them (yes/no)",
+		allowed: allowedYesNo,
+		apply:   func(c *Config, v string) bool { return parseChoice(v, "yes", "no", &c.DefaultSendTo) }},
 	{name: "LogLevel", flag: "log-level", def: "info",
 		help:    "least important log level written to stderr",
 		allowed: "must be debug, info, warn or error",
@@ -249,23 +253,19 @@ func validPrefix(v string) bool {
 	return v != "" && !strings.ContainsAny(v, "\\\":@ \t")
 }
 
-// Values of DefaultPresence and DefaultSendTo.
-const (
-	aclEveryone = "everyone"
-	aclLocal    = "local"
-	aclNobody   = "nobody"
-)
+// parseChoice sets *b to v == on and reports whether v is on or off.
+func parseChoice(v, on, off string, b *bool) bool {
+	*b = v == on
+	return v == on || v == off
+}
 
-func validACLScope(v string) bool { return v == aclEveryone || v == aclLocal || v == aclNobody }
-
-// defaultACL converts DefaultPresence and DefaultSendTo for the engine; nil
-// (the engine's built-in default, everyone) when both are everyone.
+// defaultACL converts DefaultForeign, DefaultPresence and DefaultSendTo
+// for the engine; nil (the engine's built-in default, the draft's example)
+// when all three are at their built-in values.
 func defaultACL(cfg Config) *rvpserver.DefaultACL {
-	if cfg.DefaultPresence == aclEveryone && cfg.DefaultSendTo == aclEveryone {
+	if cfg.DefaultForeign && cfg.DefaultPresence && cfg.DefaultSendTo {
 		return nil
 	}
-	return &rvpserver.DefaultACL{
-		AllowPresence: cfg.DefaultPresence != aclNobody, DenyForeignPresence: cfg.DefaultPresence == aclLocal,
-		AllowSendTo: cfg.DefaultSendTo != aclNobody, DenyForeignSendTo: cfg.DefaultSendTo == aclLocal,
-	}
+	return &rvpserver.DefaultACL{AllowPresence: cfg.DefaultPresence, AllowSendTo: cfg.DefaultSendTo,
+		LocalOnly: !cfg.DefaultForeign}
 }

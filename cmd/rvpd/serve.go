@@ -60,7 +60,7 @@ func logConfig(e *env) {
 	e.log.Info("starting", "domains", c.Domains, "host_names", c.HostNames, "db", c.DBPath(),
 		"listen", c.Listen, "admin_listen", c.AdminListen, "tls", c.TLS(),
 		"max_outstanding", c.MaxOutstanding, "callback_timeout", c.CallbackTimeout,
-		"default_presence", c.DefaultPresence, "default_send_to", c.DefaultSendTo,
+		"default_foreign", c.DefaultForeign, "default_presence", c.DefaultPresence, "default_send_to", c.DefaultSendTo,
 		"poll_support", c.Poll.Support, "poll_lifetime", c.Poll.LifeTime.String(),
 		"poll_msg_lifetime", c.Poll.MsgLifeTime.String(), "poll_msg_limit", c.Poll.MsgLimit,
 		"poll_msg_kbyte_limit", c.Poll.MsgKByteLimit, "poll_drop_msg_lifetime", c.Poll.DropMsgLifeTime)

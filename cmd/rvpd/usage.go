@@ -73,11 +73,22 @@ text metrics at /metrics; keep it on loopback.
 Federation: users of other domains reach this server's users directly (their
 clients find it by the DNS SRV record _rvp._tcp.<domain>, else the domain
 itself on port 80) and are judged by the users' ACLs as "assertion"
-principals (DefaultPresence, DefaultSendTo). Presence for their watchers goes
-to the watcher's home server, found the same way; a failed delivery is
-retried 4 times with backoff from 2 s, then logged and counted
-(rvpd_forward_failures_total). Publish the SRV record for every domain in
-Domains when rvpd does not answer on the domain's own address at port 80.
+principals. Presence for their watchers goes to the watcher's home server,
+found the same way; a failed delivery is retried 4 times with backoff from
+2 s, then logged and counted (rvpd_forward_failures_total). Publish the SRV
+record for every domain in Domains when rvpd does not answer on the domain's
+own address at port 80.
+
+Default ACL: "rvpd user add" gives the new account an ACL of two entries: the
+owner may do everything, and one "allprincipals" entry grants list and read,
+plus presence (DefaultPresence = yes) and send-to (DefaultSendTo = yes). Its
+credentials are assertion, digest and ntlm (DefaultForeign = allow): users of
+other domains get those rights too, as Exchange did. With DefaultForeign =
+deny they are digest and ntlm only: users of other domains get no right at
+all (their messages are refused, they see the user offline) while local users
+keep every right the entry grants. There is one allprincipals entry, so one
+setting covers both presence and send-to. Each user can change the entry
+later with an ACL request; the keys do not touch existing accounts.
 
 Signals: SIGINT or SIGTERM shut rvpd down gracefully: held POLLs are answered
 at once (204), requests in progress get up to 10 s to finish, then the
