@@ -52,6 +52,7 @@ func TestDecisions(t *testing.T) {
 	t.Run("Presence/Aggregation", testAggregation)
 	t.Run("Presence/Invisible", testInvisible)
 	t.Run("Addressing", testAddressing)
+	t.Run("Addressing/HostName_principals", testHostNamePrincipal)
 	t.Run("ACL", testACLEffects)
 	t.Run("Authentication/Foreign_requests", testForeign)
 }

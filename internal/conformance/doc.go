@@ -19,5 +19,12 @@
 // every deviation fail. RVP_CONFORMANCE_RVPD names a prebuilt rvpd binary
 // to test instead of building rendezvous/cmd/rvpd.
 //
+// Real time: the status-lease expiry check waits 30 s (the least lease
+// rvpd grants) and is skipped under -short; subscription expiry needs 60 s
+// and runs only with RVP_CONFORMANCE_SLOW set. Not covered at all: the
+// 5-minute nonce lifetime (stale=true), router 302s (rvpd is a home
+// server only), NTLM, and server-to-server federation beyond the
+// assertion ACL check.
+//
 // The package has no non-test code; it only documents the suite.
 package conformance

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // testNamespaceAwareInput: PROTOCOL.md section 4: on input the server is
@@ -187,5 +188,41 @@ func testSequencesDurable(t *testing.T) {
 		if got := seqs(items); !slices.Equal(got, []int{121}) {
 			t.Errorf("sequences %v, want [121]", got)
 		}
+	})
+}
+
+// testHostNamePrincipal: PROTOCOL.md 2.2 step 5: Miranda builds its
+// principal URL from the SRV target (im.example.com for alice@example.com);
+// with that name configured as a HostName the server must treat such a
+// client as the local user it is.
+func testHostNamePrincipal(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, serverConfig{flags: []string{"-host-names", "im.example.com"}})
+	const imHost = "im.example.com"
+	miranda := func(alias string) *client {
+		c := s.client(alias)
+		c.host, c.from = imHost, "http://"+imHost+nodePath(alias)
+		return c
+	}
+	alice, bob := miranda("alice"), miranda("bob")
+	cb := newCallback(t, answerKeepAlive, "/alice")
+	check(t, "Login_with_a_HostName_principal", func(t *testing.T) {
+		wantStatus(t, alice.do(t, login(alice, cb.url, "14400")), http.StatusOK)
+	})
+	check(t, "PROPPATCH_of_own_node", func(t *testing.T) {
+		alice.setState(t, "online", "")
+	})
+	check(t, "Propchange_with_own_HostName_principal_as_Call-Back", func(t *testing.T) {
+		req := propchange(alice, "bob", "14400")
+		req.header[1] = "Call-Back: " + alice.from
+		wantStatus(t, alice.do(t, req), http.StatusMultiStatus)
+	})
+	check(t, "Presence_reaches_the_login", func(t *testing.T) {
+		bob.setState(t, "busy", "")
+		cb.nextPresence(t, "bob", func(st string) bool { return st == "busy" }, 5*time.Second)
+	})
+	check(t, "IM_reaches_the_login", func(t *testing.T) {
+		body := imBody("bob", "alice", "via the SRV host")
+		wantStatus(t, bob.do(t, sendIM("alice", body)), http.StatusOK)
 	})
 }
