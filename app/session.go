@@ -220,6 +220,11 @@ func (s *session) RemoveContact(ctx context.Context, name string) error {
 	})
 }
 
+// SetDisplayName changes the name the user's contacts see.
+func (s *session) SetDisplayName(ctx context.Context, name string) error {
+	return s.client.SetDisplayName(ctx, name)
+}
+
 // SetBlocked blocks or unblocks a contact through the ACL.
 func (s *session) SetBlocked(ctx context.Context, name string, blocked bool) error {
 	var err error

@@ -18,6 +18,7 @@ func (nopMain) SetState(context.Context, ui.State) error       { return nil }
 func (nopMain) AddContact(context.Context, string) error       { return nil }
 func (nopMain) RemoveContact(context.Context, string) error    { return nil }
 func (nopMain) SetBlocked(context.Context, string, bool) error { return nil }
+func (nopMain) SetDisplayName(context.Context, string) error   { return nil }
 func (nopMain) join(string, ui.Contact) ui.ConversationService { return failedConversation{nil} }
 func (nopMain) start(ui.Contact) (string, ui.ConversationService) {
 	return "x", failedConversation{nil}

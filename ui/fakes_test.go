@@ -141,6 +141,7 @@ type fakeMain struct {
 	added    []string
 	removed  []string
 	blocked  map[string]bool
+	names    []string
 	stateErr error
 }
 
@@ -162,6 +163,13 @@ func (f *fakeMain) RemoveContact(_ context.Context, n string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.removed = append(f.removed, n)
+	return nil
+}
+
+func (f *fakeMain) SetDisplayName(_ context.Context, n string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.names = append(f.names, n)
 	return nil
 }
 

@@ -17,6 +17,7 @@ func (w *MainWindow) mainMenu() *fyne.MainMenu {
 	exit := fyne.NewMenuItem("Exit", w.exit)
 	exit.IsQuit = true
 	file := fyne.NewMenu("File",
+		fyne.NewMenuItem("Change My Display Name…", w.promptDisplayName),
 		fyne.NewMenuItem("Sign Out", func() {
 			if w.opts.OnSignOut != nil {
 				w.opts.OnSignOut()
@@ -108,6 +109,37 @@ func (w *MainWindow) promptAddContact() {
 	d.Resize(fyne.NewSize(360, 0))
 	d.Show()
 	w.win.Canvas().Focus(name)
+}
+
+func (w *MainWindow) promptDisplayName() {
+	name := widget.NewEntry()
+	name.SetText(w.self.DisplayName)
+	name.Validator = func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return errPlain("Type the name your contacts should see.")
+		}
+		return nil
+	}
+	items := []*widget.FormItem{{Text: "Display name", Widget: name, HintText: "Your contacts see this name."}}
+	d := dialog.NewForm("Change My Display Name", "Change", "Cancel", items, func(ok bool) {
+		if ok {
+			w.setDisplayName(strings.TrimSpace(name.Text))
+		}
+	}, w.win)
+	enterMovesOn(d, w.win.Canvas(), name)
+	d.Resize(fyne.NewSize(360, 0))
+	d.Show()
+	w.win.Canvas().Focus(name)
+}
+
+func (w *MainWindow) setDisplayName(name string) {
+	w.do(func(ctx context.Context) error { return w.opts.Service.SetDisplayName(ctx, name) }, func(err error) {
+		if err == nil {
+			next := w.self
+			next.DisplayName = name
+			w.applySelf(next)
+		}
+	})
 }
 
 func (w *MainWindow) addContact(signInName string) {

@@ -20,6 +20,7 @@ type MainService interface {
 	AddContact(ctx context.Context, signInName string) error
 	RemoveContact(ctx context.Context, signInName string) error
 	SetBlocked(ctx context.Context, signInName string, blocked bool) error
+	SetDisplayName(ctx context.Context, name string) error
 }
 
 // MainOptions configure a MainWindow. Self and Service are required; the

@@ -177,6 +177,21 @@ func TestAddContactByKeyboard(t *testing.T) {
 	}
 }
 
+func TestChangeDisplayName(t *testing.T) {
+	w := newTestMain(t)
+	w.promptDisplayName()
+	entry := w.Window().Canvas().Focused().(*widget.Entry)
+	if entry.Text != "Alice" {
+		t.Fatalf("the form starts with %q", entry.Text)
+	}
+	entry.SetText("Alice Liddell")
+	entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	w.settle()
+	if !slices.Equal(w.svc.names, []string{"Alice Liddell"}) || w.selfName.Text != "Alice Liddell" {
+		t.Fatalf("sent %q, shown %q", w.svc.names, w.selfName.Text)
+	}
+}
+
 func TestAddContactValidation(t *testing.T) {
 	if signInNameError("bob") == nil || signInNameError("bob@localhost") != nil {
 		t.Fatal("sign-in name check")
