@@ -127,7 +127,7 @@ func (s *Server) prepare(w http.ResponseWriter, r *http.Request) (*request, erro
 			return nil, err
 		}
 	}
-	return &request{r: r, node: node, nodeURL: node.String(), who: who, body: body}, nil
+	return &request{r: r, node: node, nodeURL: s.nodeURLFor(node, who), who: who, body: body}, nil
 }
 
 // write sends a reply with Content-Length set before WriteHeader.

@@ -261,7 +261,17 @@ func normHost(h string) string {
 func (c *config) realm() string { return c.domains[0] }
 
 // serves reports whether host (as in a URL or Host header) addresses this server.
-func (c *config) serves(host string) bool { return c.hosts[normHost(host)] }
+// A host:port matches its host name: the port is the listener's business.
+func (c *config) serves(host string) bool {
+	h := normHost(host)
+	if c.hosts[h] {
+		return true
+	}
+	if name, _, err := net.SplitHostPort(h); err == nil {
+		return c.hosts[name]
+	}
+	return false
+}
 
 // domainOf maps a served host to the IM domain its nodes belong to: a
 // domain stays itself, any other of the server's names (HostNames, e.g.

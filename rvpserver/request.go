@@ -56,6 +56,19 @@ func isServerName(p string) bool {
 	return err != nil && !strings.Contains(p, "/")
 }
 
+// nodeURLFor renders node's URL in the form the requester uses for its own
+// principal URL (DECISIONS.md: every principal URL the server sends must
+// match the client's exactly). A client that found the server through an
+// SRV record names everybody with the SRV target host (and its port unless
+// 80), e.g. librvp's http://im.example.com:8081/instmsg/aliases/bob, and
+// ignores hrefs in any other form. Other requesters get the IM domain form.
+func (s *Server) nodeURLFor(node rvpwire.Node, who requester) string {
+	if n, err := rvpwire.ParseNodeURL(who.principal, ""); err == nil && who.local() && s.cfg.serves(n.Domain) {
+		return rvpwire.PrincipalURL(n.Domain, node.Alias)
+	}
+	return node.String()
+}
+
 // isLocalPrincipal reports whether a principal URL or bare server name
 // belongs to a domain this server serves.
 func (s *Server) isLocalPrincipal(p string) bool {

@@ -3,6 +3,8 @@ package rvpserver
 import (
 	"net/http/httptest"
 	"testing"
+
+	"rendezvous/internal/rvpwire"
 )
 
 // A path-only Request-URI reached this server whatever its Host header
@@ -37,5 +39,33 @@ func TestTargetPathOnlyAnyHost(t *testing.T) {
 		if c.ok != (err == nil) || (c.ok && (a == nil || n.Domain != c.domain || n.Alias != "alice")) {
 			t.Errorf("%s Host %s: node %+v err %v", c.uri, c.host, n, err)
 		}
+	}
+}
+
+// Answers name nodes in the form the requester uses for its own principal
+// URL: librvp behind an SRV record names everybody with the SRV target host
+// (and port), and ignores hrefs in any other form.
+func TestNodeURLInRequesterForm(t *testing.T) {
+	s, err := New(&Options{Domains: []string{"example.com"}, HostNames: []string{"im.example.com"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bob := rvpwire.Node{Domain: "example.com", Alias: "alice"}
+	cases := []struct {
+		who  requester
+		want string
+	}{
+		{requester{principal: "http://example.com/instmsg/aliases/bob", alias: "bob", cred: rvpwire.CredDigest}, "http://example.com/instmsg/aliases/alice"},
+		{requester{principal: "http://im.example.com/instmsg/aliases/bob", alias: "bob", cred: rvpwire.CredDigest}, "http://im.example.com/instmsg/aliases/alice"},
+		{requester{principal: "http://im.example.com:8081/instmsg/aliases/bob", alias: "bob", cred: rvpwire.CredDigest}, "http://im.example.com:8081/instmsg/aliases/alice"},
+		{requester{principal: "http://other.example/instmsg/aliases/zed", cred: rvpwire.CredAssertion}, "http://example.com/instmsg/aliases/alice"},
+	}
+	for _, c := range cases {
+		if got := s.nodeURLFor(bob, c.who); got != c.want {
+			t.Errorf("for %s: %s, want %s", c.who.principal, got, c.want)
+		}
+	}
+	if !s.cfg.serves("im.example.com:8081") || s.cfg.serves("other.example:80") {
+		t.Error("serves must accept a served name with any port and nothing else")
 	}
 }
