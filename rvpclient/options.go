@@ -179,9 +179,13 @@ const (
 	StateInvisible = rvpwire.StateInvisible
 )
 
+// defaultHTTPClient follows no redirects (a 302 is followed by the engine
+// with the same method) and honours the standard proxy variables
+// (HTTP_PROXY, HTTPS_PROXY, NO_PROXY): behind a firewall that lets only a
+// proxy out, Polling works through it. Loopback is never proxied.
 func defaultHTTPClient() *http.Client {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.Proxy = nil
+	tr.Proxy = http.ProxyFromEnvironment
 	return &http.Client{Transport: tr, CheckRedirect: noRedirect}
 }
 
