@@ -112,39 +112,6 @@ func TestFederationForeignUserBlockedByACL(t *testing.T) {
 	aev.message(t, b.name("bob"), "thanks")
 }
 
-func TestFederationDefaultACLShutsOutForeignPrincipals(t *testing.T) {
-	fn := newFedNet()
-	// Humongous lets only its own users message and watch its users.
-	h := newSite(t, fn, "b.example", func(o *rvpserver.Options) {
-		o.DefaultACL = &rvpserver.DefaultACL{AllowPresence: true, AllowSendTo: true, LocalOnly: true}
-	})
-	w := newSite(t, fn, "a.example", nil)
-	carol, cev := h.user(fn, "carol", rvpclient.ModeDefault)
-	dave, _ := h.user(fn, "dave", rvpclient.ModeDefault)
-	alice, _ := w.user(fn, "alice", rvpclient.ModeDefault)
-
-	// A foreign user: refused and shown offline.
-	if err := send(t, alice, h.name("carol"), "hi"); !rvpclient.IsBlocked(err) {
-		t.Fatalf("foreign sender under a local-only default ACL: %v, want 403", err)
-	}
-	if ct := addContact(t, alice, h.name("carol")); ct.State != rvpclient.StateOffline {
-		t.Fatalf("foreign watcher sees carol %q, want offline", ct.State)
-	}
-	// A local user: allowed.
-	if ct := addContact(t, dave, h.name("carol")); ct.State != rvpclient.StateOnline {
-		t.Fatalf("local watcher sees carol %q, want online", ct.State)
-	}
-	if err := send(t, dave, h.name("carol"), "local hello"); err != nil {
-		t.Fatalf("local sender: %v", err)
-	}
-	cev.message(t, h.name("dave"), "local hello")
-	// carol still hears about the foreign contacts she watches herself:
-	// presence from the other server is not a message.
-	addContact(t, carol, w.name("alice"))
-	setStatus(t, alice, rvpclient.StateBusy)
-	cev.presence(t, w.name("alice"), rvpclient.StateBusy)
-}
-
 // TestFederationServerDown: while Humongous's server is down, a message to
 // its user fails clearly at once (the client talks to that server
 // directly), and presence for its watchers is retried with backoff; when
