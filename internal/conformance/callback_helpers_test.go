@@ -192,6 +192,13 @@ func (cb *callback) next(t *testing.T, d time.Duration) notifyIn {
 // token satisfies ok, skipping others, or fails after d.
 func (cb *callback) nextPresence(t *testing.T, from string, ok func(string) bool, d time.Duration) (notifyIn, string) {
 	t.Helper()
+	return cb.nextPresenceHref(t, principal(from), ok, d)
+}
+
+// nextPresenceHref is nextPresence for a notification-from href given in
+// full ("" matches any).
+func (cb *callback) nextPresenceHref(t *testing.T, fromHref string, ok func(string) bool, d time.Duration) (notifyIn, string) {
+	t.Helper()
 	deadline := time.After(d)
 	for {
 		select {
@@ -203,11 +210,11 @@ func (cb *callback) nextPresence(t *testing.T, from string, ok func(string) bool
 			pn := root.child(nsR, "propnotification")
 			href := pn.path(nsR, "notification-from", nsR, "contact", nsD, "href").trimmed()
 			st := stateToken(pn.path(nsD, "propertyupdate", nsD, "set", nsD, "prop", nsR, "state"))
-			if pn != nil && href == principal(from) && ok(st) {
+			if pn != nil && (fromHref == "" || href == fromHref) && ok(st) {
 				return in, st
 			}
 		case <-deadline:
-			t.Fatalf("callback %s: no presence NOTIFY from %s within %v", cb.url, from, d)
+			t.Fatalf("callback %s: no presence NOTIFY from %q within %v", cb.url, fromHref, d)
 			return notifyIn{}, ""
 		}
 	}

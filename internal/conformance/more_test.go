@@ -212,14 +212,35 @@ func testHostNamePrincipal(t *testing.T) {
 	check(t, "PROPPATCH_of_own_node", func(t *testing.T) {
 		alice.setState(t, "online", "")
 	})
+	var sub *response
 	check(t, "Propchange_with_own_HostName_principal_as_Call-Back", func(t *testing.T) {
 		req := propchange(alice, "bob", "14400")
 		req.header[1] = "Call-Back: " + alice.from
-		wantStatus(t, alice.do(t, req), http.StatusMultiStatus)
+		sub = alice.do(t, req)
+		wantStatus(t, sub, http.StatusMultiStatus)
 	})
+	bob.setState(t, "busy", "")
+	var in notifyIn
 	check(t, "Presence_reaches_the_login", func(t *testing.T) {
-		bob.setState(t, "busy", "")
-		cb.nextPresence(t, "bob", func(st string) bool { return st == "busy" }, 5*time.Second)
+		in, _ = cb.nextPresenceHref(t, "", func(st string) bool { return st == "busy" }, 5*time.Second)
+	})
+	// DECISIONS.md: "d:href and every principal URL the server sends must
+	// match the client's principal URL exactly"; this client names bob
+	// http://im.example.com/instmsg/aliases/bob.
+	check(t, "Hrefs_are_in_the_clients_own_form", func(t *testing.T) {
+		want := "http://" + imHost + nodePath("bob")
+		if sub != nil {
+			if h := decode(t, sub.body).path(nsD, "response", nsD, "href").trimmed(); h != want {
+				t.Errorf("SUBSCRIBE 207 d:href %q, want %q", h, want)
+			}
+		}
+		if in.body == nil {
+			t.Fatal("no presence NOTIFY to check")
+		}
+		from := decode(t, in.body).path(nsR, "propnotification", nsR, "notification-from", nsR, "contact", nsD, "href").trimmed()
+		if from != want {
+			t.Errorf("propnotification notification-from %q, want %q", from, want)
+		}
 	})
 	check(t, "IM_reaches_the_login", func(t *testing.T) {
 		body := imBody("bob", "alice", "via the SRV host")
