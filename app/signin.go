@@ -204,12 +204,12 @@ func lastSignIn(configDir string) string {
 // localServer adapts localserver.Local to ui.LocalServer.
 type localServer struct{ l *localserver.Local }
 
-func (ls localServer) Start(ctx context.Context) (ui.LocalServerInfo, error) {
-	info, err := ls.l.Start(ctx)
+func (ls localServer) Start(ctx context.Context, open bool) (ui.LocalServerInfo, error) {
+	info, err := ls.l.Host(ctx, open)
 	if err != nil {
 		return ui.LocalServerInfo{}, err
 	}
-	return ui.LocalServerInfo{Address: info.Address, Domain: localserver.Domain}, nil
+	return ui.LocalServerInfo{Address: info.Address, Domain: localserver.Domain, Network: info.Network}, nil
 }
 
 func (ls localServer) CreateAccount(ctx context.Context, name, password string) (string, error) {

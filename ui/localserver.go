@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 )
@@ -13,8 +14,9 @@ import (
 // Both methods block and are called on a window goroutine with a context.
 type LocalServer interface {
 	// Start starts the server on this computer, or finds the one another
-	// instance of the app already runs, and says where it is.
-	Start(ctx context.Context) (LocalServerInfo, error)
+	// instance of the app already runs, and says where it is. open lets
+	// other computers connect to a server this call starts.
+	Start(ctx context.Context, open bool) (LocalServerInfo, error)
 	// CreateAccount creates an account on that server and returns its
 	// sign-in name (name@domain).
 	CreateAccount(ctx context.Context, name, password string) (signInName string, err error)
@@ -22,35 +24,37 @@ type LocalServer interface {
 
 // LocalServerInfo says where the server on this computer is.
 type LocalServerInfo struct {
-	Address string // host:port to put into the Server field, e.g. 127.0.0.1:4180
-	Domain  string // the IM domain of its accounts, e.g. localhost
+	Address string   // host:port to put into the Server field, e.g. 127.0.0.1:4180
+	Domain  string   // the IM domain of its accounts, e.g. localhost
+	Network []string // when other computers may connect: the addresses they use
 }
 
 const hostExplanation = "Rendezvous Messenger will run a chat server on this computer. " +
-	"Only programs on this computer can reach it, so you can try the messenger with two " +
-	"accounts, for example by starting a second copy with --profile bob.\n\n" +
-	"Start the server?"
+	"You can try the messenger with two accounts, for example by starting a second copy " +
+	"with --profile bob. The server runs while this copy of the messenger runs."
 
 // offerLocalServer asks, then starts (or finds) the local server.
 func (w *SignInWindow) offerLocalServer() {
 	msg := widget.NewLabel(hostExplanation)
 	msg.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustomConfirm("Host a server on this computer", "Start Server", "Cancel", msg, func(ok bool) {
+	open := widget.NewCheck("Let other computers on my network connect", nil)
+	body := container.NewVBox(msg, open)
+	d := dialog.NewCustomConfirm("Host a server on this computer", "Start Server", "Cancel", body, func(ok bool) {
 		if ok {
-			w.startLocalServer()
+			w.startLocalServer(open.Checked)
 		}
 	}, w.win)
 	d.Resize(fyne.NewSize(360, 0))
 	d.Show()
 }
 
-func (w *SignInWindow) startLocalServer() {
+func (w *SignInWindow) startLocalServer(open bool) {
 	if w.busy {
 		return
 	}
 	w.setBusy(true, "Starting the server on this computer…")
 	ok := w.queue.submit(func(ctx context.Context) func() {
-		info, err := w.opts.LocalServer.Start(ctx)
+		info, err := w.opts.LocalServer.Start(ctx, open)
 		return func() { w.applyLocalServerStarted(info, err) }
 	})
 	if !ok {
@@ -87,8 +91,12 @@ func (w *SignInWindow) showAccountForm(info LocalServerInfo) {
 		}
 		return nil
 	}
+	hint := "Your sign-in name will be name@" + info.Domain
+	if len(info.Network) > 0 {
+		hint += "; other computers use the server " + info.Network[0]
+	}
 	items := []*widget.FormItem{
-		{Text: "Name", Widget: name, HintText: "Your sign-in name will be name@" + info.Domain},
+		{Text: "Name", Widget: name, HintText: hint},
 		{Text: "Password", Widget: pw},
 		{Text: "Password again", Widget: again},
 	}

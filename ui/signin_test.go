@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -170,10 +171,18 @@ func TestAutomaticSignInAtStart(t *testing.T) {
 }
 
 // fakeLocal is a LocalServer.
-type fakeLocal struct{ created []string }
+type fakeLocal struct {
+	created []string
+	open    []bool
+}
 
-func (f *fakeLocal) Start(context.Context) (LocalServerInfo, error) {
-	return LocalServerInfo{Address: "127.0.0.1:4180", Domain: "localhost"}, nil
+func (f *fakeLocal) Start(_ context.Context, open bool) (LocalServerInfo, error) {
+	f.open = append(f.open, open)
+	info := LocalServerInfo{Address: "127.0.0.1:4180", Domain: "localhost"}
+	if open {
+		info.Network = []string{"192.0.2.7:4180"}
+	}
+	return info, nil
 }
 
 func (f *fakeLocal) CreateAccount(_ context.Context, name, _ string) (string, error) {
@@ -189,7 +198,7 @@ func TestHostServerCreatesAccountAndSignsIn(t *testing.T) {
 	if w.Window().Canvas().Overlays().Top() == nil {
 		t.Fatal("no confirmation dialog")
 	}
-	w.startLocalServer() // what the dialog's Start Server button does
+	w.startLocalServer(false) // what the dialog's Start Server button does
 	w.settle()
 	if w.server.Text != "127.0.0.1:4180" {
 		t.Fatalf("server field = %q", w.server.Text)
@@ -197,6 +206,9 @@ func TestHostServerCreatesAccountAndSignsIn(t *testing.T) {
 	form := w.Window().Canvas().Overlays().Top()
 	if form == nil || !containsText(form, "Your sign-in name will be name@localhost") {
 		t.Fatal("no account form")
+	}
+	if len(local.open) != 1 || local.open[0] {
+		t.Fatalf("started with open %v", local.open)
 	}
 	if accountNameError("al ice") == nil || accountNameError("alice") != nil {
 		t.Fatal("account name check")
@@ -206,6 +218,29 @@ func TestHostServerCreatesAccountAndSignsIn(t *testing.T) {
 	want := SignInRequest{SignInName: "alice@localhost", Password: "pw", Server: "127.0.0.1:4180"}
 	if reqs := svc.requests(); len(reqs) != 1 || reqs[0] != want {
 		t.Fatalf("requests = %+v", reqs)
+	}
+}
+
+func TestHostServerForTheNetwork(t *testing.T) {
+	local := &fakeLocal{}
+	w := newTestSignIn(t, &fakeSignIn{}, SignInOptions{LocalServer: local})
+	test.Tap(w.host)
+	confirm := w.Window().Canvas().Overlays().Top()
+	var check *widget.Check
+	for _, o := range test.LaidOutObjects(confirm) {
+		if c, ok := o.(*widget.Check); ok {
+			check = c
+		}
+	}
+	if check == nil || check.Checked {
+		t.Fatal("no unchecked 'other computers' choice")
+	}
+	w.startLocalServer(true)
+	w.settle()
+	form := w.Window().Canvas().Overlays().Top()
+	if !slices.Equal(local.open, []bool{true}) ||
+		!containsText(form, "Your sign-in name will be name@localhost; other computers use the server 192.0.2.7:4180") {
+		t.Fatalf("open %v; the form does not name the network address", local.open)
 	}
 }
 

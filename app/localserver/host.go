@@ -22,34 +22,60 @@ const accountsPath = "/.rendezvous/accounts"
 
 // host is the server this process runs: rvpserver on a loopback listener.
 type host struct {
-	srv   *rvpserver.Server
-	store rvpserver.Store
-	http  *http.Server
-	addr  string
-	token string
-	done  sync.WaitGroup
+	srv     *rvpserver.Server
+	store   rvpserver.Store
+	http    *http.Server
+	addr    string   // loopback address
+	bound   string   // the listener's address (127.0.0.1:PORT, or [::]:PORT when open)
+	network []string // addresses for other computers (open servers only)
+	token   string
+	done    sync.WaitGroup
 }
 
-// listenLoopback listens on 127.0.0.1:port, or any free port when that one
-// is taken.
-func listenLoopback(port int) (net.Listener, error) {
+// listen listens on 127.0.0.1 (or every interface when open) at port, or
+// at any free port when that one is taken.
+func listen(port int, open bool) (net.Listener, error) {
+	host := "127.0.0.1"
+	if open {
+		host = ""
+	}
 	if port > 0 {
-		if ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port))); err == nil {
+		if ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(port))); err == nil {
 			return ln, nil
 		}
 	}
-	return net.Listen("tcp", "127.0.0.1:0")
+	return net.Listen("tcp", net.JoinHostPort(host, "0"))
 }
 
-func startHost(ctx context.Context, store rvpserver.Store, port int, log *slog.Logger) (*host, error) {
-	ln, err := listenLoopback(port)
+// networkAddrs lists this computer's non-loopback addresses with port.
+func networkAddrs(port string) []string {
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, a := range addrs {
+		if n, ok := a.(*net.IPNet); ok && !n.IP.IsLoopback() && !n.IP.IsLinkLocalUnicast() {
+			out = append(out, net.JoinHostPort(n.IP.String(), port))
+		}
+	}
+	return out
+}
+
+func startHost(ctx context.Context, store rvpserver.Store, port int, open bool, log *slog.Logger) (*host, error) {
+	ln, err := listen(port, open)
 	if err != nil {
 		return nil, fmt.Errorf("localserver: listen: %w", err)
 	}
-	addr := ln.Addr().String()
+	p := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	addr := net.JoinHostPort("127.0.0.1", p)
+	var network []string
+	if open {
+		network = networkAddrs(p)
+	}
 	srv, err := rvpserver.New(&rvpserver.Options{
 		Domains:   []string{Domain},
-		HostNames: []string{addr, "localhost:" + strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)},
+		HostNames: append([]string{addr, "localhost:" + p}, network...),
 		Store:     store,
 		Logger:    log,
 	})
@@ -60,7 +86,7 @@ func startHost(ctx context.Context, store rvpserver.Store, port int, log *slog.L
 		ln.Close()
 		return nil, fmt.Errorf("localserver: %w", err)
 	}
-	h := &host{srv: srv, store: store, addr: addr}
+	h := &host{srv: srv, store: store, addr: addr, network: network, bound: ln.Addr().String()}
 	mux := http.NewServeMux()
 	mux.Handle("POST "+accountsPath, http.HandlerFunc(h.serveAccounts))
 	mux.Handle("/", srv)

@@ -9,9 +9,13 @@
 // 0700 directory (normally $XDG_DATA_HOME/rendezvous/server):
 //
 //	rvpd.db       the server's store (bbolt, locked by the hosting process)
-//	server.json   {"address":"127.0.0.1:PORT","token":"<64 hex>"} (0600)
+//	server.json   {"address":"127.0.0.1:PORT","token":"<64 hex>","open":false,
+//	               "network":["192.0.2.7:PORT"]} (0600)
 //
-// The host listens on 127.0.0.1 only. Accounts are created by the host
+// The host listens on 127.0.0.1 only, unless the user opened it up (Host
+// with open set, remembered in server.json for later starts): then it
+// listens on every interface and other computers sign in with the server
+// address of one of the "network" entries. Accounts are created by the host
 // directly (rvpserver.Server.AddUser). Another instance finds the host
 // through server.json and creates accounts by POSTing to the host's
 // loopback-only endpoint /.rendezvous/accounts with "Authorization: Bearer
@@ -71,8 +75,10 @@ type Options struct {
 
 // Info says where the local server is.
 type Info struct {
-	Address string // 127.0.0.1:PORT
-	Hosted  bool   // this process hosts it
+	Address string   // 127.0.0.1:PORT, for this computer
+	Hosted  bool     // this process hosts it
+	Open    bool     // other computers may connect
+	Network []string // when Open: the addresses other computers use
 }
 
 // URL is the server's base URL for the client engine.
@@ -99,8 +105,14 @@ func New(opts Options) *Local {
 }
 
 type fileInfo struct {
-	Address string `json:"address"`
-	Token   string `json:"token"`
+	Address string   `json:"address"`
+	Token   string   `json:"token"`
+	Open    bool     `json:"open,omitempty"`
+	Network []string `json:"network,omitempty"`
+}
+
+func (fi fileInfo) info() Info {
+	return Info{Address: fi.Address, Open: fi.Open, Network: fi.Network}
 }
 
 func (l *Local) infoPath() string { return filepath.Join(l.opts.Dir, "server.json") }
@@ -128,7 +140,7 @@ func (l *Local) Find(ctx context.Context) (Info, error) {
 	if fi.Address == "" || !alive(ctx, fi.Address) {
 		return Info{}, ErrNoHost
 	}
-	return Info{Address: fi.Address}, nil
+	return fi.info(), nil
 }
 
 // alive reports whether something answers TCP on a loopback address.
@@ -153,8 +165,16 @@ func isLoopback(addr string) bool {
 }
 
 // Start returns the running local server, hosting it in this process when
-// no other process does.
+// no other process does, open to other computers when the user chose so
+// the last time it was hosted.
 func (l *Local) Start(ctx context.Context) (Info, error) {
+	return l.Host(ctx, l.readFile().Open)
+}
+
+// Host is Start with the user's choice: open lets other computers connect
+// when this call starts the server. A server already running stays as it
+// is (Info says whether it is open).
+func (l *Local) Host(ctx context.Context, open bool) (Info, error) {
 	if info, err := l.Find(ctx); err == nil {
 		return info, nil
 	}
@@ -171,27 +191,29 @@ func (l *Local) Start(ctx context.Context) (Info, error) {
 		// Another instance holds the store but did not answer yet.
 		fi := l.readFile()
 		if fi.Address != "" && alive(ctx, fi.Address) {
-			return Info{Address: fi.Address}, nil
+			return fi.info(), nil
 		}
 		return Info{}, fmt.Errorf("localserver: the server's files are in use by another program: %w", err)
 	}
 	if err != nil {
 		return Info{}, fmt.Errorf("localserver: %w", err)
 	}
-	h, err := startHost(ctx, store, l.preferredPort(), l.log)
+	h, err := startHost(ctx, store, l.preferredPort(), open, l.log)
 	if err != nil {
 		store.Close()
 		return Info{}, err
 	}
 	l.token = newToken()
 	h.token = l.token
-	if err := l.writeFile(fileInfo{Address: h.addr, Token: l.token}); err != nil {
+	fi := fileInfo{Address: h.addr, Token: l.token, Open: open, Network: h.network}
+	if err := l.writeFile(fi); err != nil {
 		h.stop(ctx)
 		return Info{}, err
 	}
 	l.host = h
-	l.info = Info{Address: h.addr, Hosted: true}
-	l.log.Info("hosting the local server", "address", h.addr)
+	l.info = fi.info()
+	l.info.Hosted = true
+	l.log.Info("hosting the local server", "address", h.addr, "open", open, "network", h.network)
 	return l.info, nil
 }
 

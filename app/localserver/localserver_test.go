@@ -3,6 +3,7 @@ package localserver
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -100,4 +101,64 @@ func TestRestartKeepsPortAndAccounts(t *testing.T) {
 	if _, err := l2.CreateAccount(ctx, "alice", "pw"); !errors.Is(err, ErrAccountExists) {
 		t.Fatalf("account lost over restart: %v", err)
 	}
+}
+
+func TestOpenedUpServerStaysOpen(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	l := New(Options{Dir: dir})
+	info, err := l.Host(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !info.Open || !isLoopback(info.Address) {
+		t.Fatalf("info %+v", info)
+	}
+	if ip := boundIP(t, l); !ip.IsUnspecified() {
+		t.Fatalf("an opened-up server listens on %v only", ip)
+	}
+	for _, a := range info.Network {
+		if isLoopback(a) {
+			t.Fatalf("network address %s is loopback", a)
+		}
+	}
+	if _, err := l.CreateAccount(ctx, "alice", "pw"); err != nil { // still reachable on loopback
+		t.Fatal(err)
+	}
+	if err := l.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	again := New(Options{Dir: dir})
+	t.Cleanup(func() { again.Close(ctx) })
+	info2, err := again.Start(ctx) // the saved choice
+	if err != nil || !info2.Open {
+		t.Fatalf("restart: %+v, %v", info2, err)
+	}
+	if found, err := New(Options{Dir: dir}).Find(ctx); err != nil || !found.Open || found.Hosted {
+		t.Fatalf("another instance sees %+v, %v", found, err)
+	}
+}
+
+func TestLoopbackByDefault(t *testing.T) {
+	ctx := context.Background()
+	l := New(Options{Dir: t.TempDir()})
+	t.Cleanup(func() { l.Close(ctx) })
+	info, err := l.Start(ctx)
+	if err != nil || info.Open || len(info.Network) != 0 {
+		t.Fatalf("info %+v, %v", info, err)
+	}
+	if bound := boundIP(t, l); !bound.Equal(net.IPv4(127, 0, 0, 1)) {
+		t.Fatalf("listening on %v", bound)
+	}
+}
+
+func boundIP(t *testing.T, l *Local) net.IP {
+	t.Helper()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	h, _, err := net.SplitHostPort(l.host.bound)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return net.ParseIP(h)
 }
