@@ -30,10 +30,49 @@ waitwin() {
 	timeout 60 xdotool search --sync --onlyvisible --name "$1" >/dev/null 2>&1 || fail "no window named '$1' appeared"
 }
 
-"$bin" >"$out/app.log" 2>&1 &
+# 1. A newcomer's first start: the sign-in window appears.
+"$bin" >"$out/first.log" 2>&1 &
 pids+=($!)
 waitwin "Rendezvous Messenger"
 sleep 1
-import -window root "$out/window.png"
+import -window root "$out/signin.png"
+kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
+pids=()
+
+# 2. Two local accounts on a server hosted by this computer: alice in the
+# default profile hosts it, bob in his own profile finds it; each signs in,
+# adds the other and sends a message (the app's documented test hooks).
+text="Hello Alice, this is Bob from the smoke run"
+reply="Hi Bob, Alice here"
+"$bin" --smoke-sign-in alice@localhost:alice-pw --smoke-send "bob@localhost:$reply" >"$out/alice.log" 2>&1 &
+pids+=($!)
+waitwin "Rendezvous Messenger - alice@localhost"
+"$bin" --profile bob --smoke-sign-in bob@localhost:bob-pw --smoke-send "alice@localhost:$text" >"$out/bob.log" 2>&1 &
+pids+=($!)
+waitwin "Rendezvous Messenger - bob@localhost"
+waitwin "Conversation with bob"
+waitwin "Conversation with alice"
+# Xvfb has no window manager: every window sits at 0,0. Lay them out side
+# by side for the screenshot: alice's contact list and conversation on the
+# left, bob's on the right.
+place() { for w in $(xdotool search --onlyvisible --name "$1"); do xdotool windowmove "$w" "$2" "$3"; done; }
+place "Rendezvous Messenger - alice@localhost" 0 0
+place "Conversation with bob" 0 580
+place "Rendezvous Messenger - bob@localhost" 640 0
+place "Conversation with alice" 640 580
+sleep 2
+import -window root "$out/conversation.png"
+# Each message is in the receiver's transcript on disk: alice's profile
+# is the default one, bob's lives under instances/bob.
+intranscript() { # DIR TEXT [grep options]
+	for _ in $(seq 1 50); do
+		grep -rqF "${@:3}" "$2" "$1" 2>/dev/null && return 0
+		sleep 0.2
+	done
+	return 1
+}
+intranscript "$XDG_DATA_HOME/rendezvous" "$text" --exclude-dir=instances || fail "bob's message did not reach alice's transcript"
+intranscript "$XDG_DATA_HOME/rendezvous/instances/bob" "$reply" || fail "alice's message did not reach bob's transcript"
+
 grep -q "Error in Fyne call thread" "$out"/*.log && fail "Fyne reported a call from the wrong thread"
-echo "smoke: OK: the window appeared; screenshot in $out/window.png"
+echo "smoke: OK: sign-in window, two local accounts, a message delivered; screenshots in $out/"

@@ -14,7 +14,7 @@ if [ "${RVP_IN_SESSION:-}" != 1 ]; then
 		export XDG_RUNTIME_DIR
 	fi
 	chmod 0700 "$XDG_RUNTIME_DIR"
-	exec xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- "$0" "$@"
+	exec xvfb-run -a -s "-screen 0 1280x1024x24" dbus-run-session -- "$0" "$@"
 fi
 
 # Inside the session: a keyring of our own, unlocked with a throwaway password.
