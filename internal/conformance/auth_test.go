@@ -171,6 +171,12 @@ func testNonceCounts(t *testing.T, s *server, read request) {
 			}
 		})
 	}
+	check(t, "count_reused_on_another_request_is_refused", func(t *testing.T) {
+		other := propfind("carol", allprop)
+		if r := c.signed(t, other, ch, "00000008", other.uri); r.status != http.StatusUnauthorized {
+			t.Errorf("nc=00000008 again, for another Request-URI: status %d, want 401", r.status)
+		}
+	})
 }
 
 // testDigestURI: the uri parameter must equal the Request-URI exactly as
