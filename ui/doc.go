@@ -18,7 +18,13 @@
 // option callbacks run on the UI goroutine. Blocking service calls (SignIn,
 // Send, SetStatus, ...) never run on the UI goroutine: each window owns a
 // serial work queue whose goroutine calls the service with a context and
-// brings the result back in one fyne.Do. Closing a window cancels nothing
-// already sent but lets its queue drain and stop; Stop cancels and Wait
-// waits for the queue goroutine to end.
+// brings the result back in one fyne.Do. Closing a conversation window lets
+// its queue drain (so its Leave is sent); closing the other windows cancels
+// their work. Stop cancels without touching widgets (for shutdown after the
+// event loop ended) and Wait, called off the UI goroutine, waits for the
+// queue goroutine to end.
+//
+// Tests replace fyne.Do for queue results through an unexported option, so
+// results are applied on the test goroutine (the test driver would run them
+// on the queue goroutine, concurrently with the test).
 package ui
