@@ -166,6 +166,9 @@ func (w *MainWindow) showProperties(c Contact) {
 		widget.NewFormItem("Status", widget.NewLabel(c.State.Label())),
 		widget.NewFormItem("Blocked", widget.NewLabel(blocked)),
 	)
+	if c.Email != "" {
+		form.Append("E-mail", selectableLabel(c.Email))
+	}
 	icon := widget.NewIcon(w.opts.Icons.Status(c.State))
 	dialog.ShowCustom(c.Name()+" Properties", "Close", container.NewBorder(nil, nil, icon, nil, form), w.win)
 }
