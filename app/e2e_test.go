@@ -179,3 +179,32 @@ func TestTwoLocalUsersChat(t *testing.T) {
 		}
 	})
 }
+
+// Signing out returns to the sign-in window, signs the engine out, and a
+// second sign-in works in the same process.
+func TestSignOutAndInAgain(t *testing.T) {
+	a := newLoopApp(t)
+	base := t.TempDir()
+	ctx := context.Background()
+	alice := newTestUser(t, a, base, "")
+	if _, err := alice.c.local.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := alice.c.local.CreateAccount(ctx, "alice", "pw-a"); err != nil {
+		t.Fatal(err)
+	}
+	first := alice.signIn(t, a, "alice@localhost", "pw-a")
+	a.do(alice.c.signOut)
+	alice.c.bg.Wait() // the sign-out ran
+	if st := first.s.client.State(); st != rvpclient.Disconnected {
+		t.Fatalf("engine state after sign-out: %v", st)
+	}
+	second := alice.signIn(t, a, "alice@localhost", "pw-a")
+	defer alice.exit(a)
+	if second == first || second.s.client.State() != rvpclient.Connected {
+		t.Fatal("no new session")
+	}
+	if pw, err := alice.c.si.secrets.Get(ctx, "alice@localhost"); err != nil || pw != "pw-a" {
+		t.Fatalf("remembered password %q, %v", pw, err)
+	}
+}
