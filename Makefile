@@ -33,7 +33,7 @@ check:
 	$(GO) tool staticcheck ./...
 
 unit:
-	bash scripts/with-session.sh $(GO) test -race -timeout $(TEST_TIMEOUT) ./...
+	RVP_ARTIFACTS=$(CURDIR)/test-out bash scripts/with-session.sh $(GO) test -race -timeout $(TEST_TIMEOUT) ./...
 
 smoke: build
 	bash scripts/with-session.sh bash scripts/smoke.sh $(BIN)/rendezvous
@@ -59,4 +59,4 @@ bench: deps
 	cd bench && RVPBENCH_COMMAND="make bench" $(GO) run ./cmd/rvpbench -root .. -out ../docs/BENCHMARKS.md all
 
 clean:
-	rm -rf $(BIN) smoke-out
+	rm -rf $(BIN) smoke-out test-out

@@ -24,7 +24,11 @@ const (
 	password = "correct horse"
 )
 
-var rvpdBin string // built once by TestMain
+var (
+	rvpdBin     string // built once by TestMain
+	appBin      string // the desktop app, built by TestMain when desktopTools()
+	withSession string // scripts/with-session.sh
+)
 
 func TestMain(m *testing.M) {
 	netlab.RegisterRole("chat", chatRole)
@@ -45,6 +49,14 @@ func runTests(m *testing.M) int {
 		if out, err := exec.Command("go", "build", "-o", rvpdBin, "rendezvous/cmd/rvpd").CombinedOutput(); err != nil {
 			fmt.Fprintf(os.Stderr, "firewalltest: build rvpd: %v\n%s", err, out)
 			return 1
+		}
+		if desktopTools() {
+			appBin = filepath.Join(dir, "rendezvous")
+			if out, err := exec.Command("go", "build", "-o", appBin, "rendezvous").CombinedOutput(); err != nil {
+				fmt.Fprintf(os.Stderr, "firewalltest: build the desktop app: %v\n%s", err, out)
+				return 1
+			}
+			withSession, _ = filepath.Abs("../../scripts/with-session.sh")
 		}
 	}
 	return m.Run()

@@ -165,3 +165,18 @@ func TestCloseRemovesNamespaces(t *testing.T) {
 		}
 	}
 }
+
+func TestSetHosts(t *testing.T) {
+	l := newLab(t, Firewall{})
+	if err := l.Woodgrove.SetHosts(HumongousAddr + " humongous.example"); err != nil {
+		t.Fatal(err)
+	}
+	serve(t, l.Humongous, HumongousAddr+":80")
+	if seen, err := dial(t, l.Woodgrove, "humongous.example:80"); err != nil || seen != WoodgroveAddr {
+		t.Fatalf("dial by name: %q %v", seen, err)
+	}
+	l.Close()
+	if _, err := os.Stat("/etc/netns/" + l.Woodgrove.Name); !os.IsNotExist(err) {
+		t.Fatalf("/etc/netns/%s left behind: %v", l.Woodgrove.Name, err)
+	}
+}

@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -215,4 +216,26 @@ func killNamespace(name string) {
 		_ = exec.Command("kill", "-9", pid).Run()
 	}
 	_ = exec.Command("ip", "netns", "del", name).Run()
+}
+
+// SetHosts gives processes started in the host's namespace (through ip
+// netns exec) their own /etc/hosts with the given lines, and an
+// /etc/resolv.conf that points at 127.0.0.1 so that no DNS query leaves the
+// lab: names resolve from the hosts file, SRV lookups fail at once. The
+// files live in /etc/netns/<name>/, which ip netns exec bind-mounts, and
+// are removed on Close.
+func (h *Host) SetHosts(lines ...string) error {
+	dir := filepath.Join("/etc/netns", h.Name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("netlab: %w", err)
+	}
+	h.lab.OnClose(func() { _ = os.RemoveAll(dir) })
+	hosts := "127.0.0.1 localhost\n" + strings.Join(lines, "\n") + "\n"
+	if err := os.WriteFile(filepath.Join(dir, "hosts"), []byte(hosts), 0o644); err != nil {
+		return fmt.Errorf("netlab: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "resolv.conf"), []byte("nameserver 127.0.0.1\noptions timeout:1 attempts:1\n"), 0o644); err != nil {
+		return fmt.Errorf("netlab: %w", err)
+	}
+	return nil
 }
