@@ -94,21 +94,33 @@ func signInNameError(s string) error {
 	return nil
 }
 
+// lineForm describes a dialog that asks for one line of text.
+type lineForm struct {
+	title, confirm, label, hint string
+	entry                       *widget.Entry // text, placeholder and validator set
+	done                        func(text string)
+}
+
+// promptLine shows f; Enter submits, the text arrives trimmed.
+func (w *MainWindow) promptLine(f lineForm) {
+	items := []*widget.FormItem{{Text: f.label, Widget: f.entry, HintText: f.hint}}
+	d := dialog.NewForm(f.title, f.confirm, "Cancel", items, func(ok bool) {
+		if ok {
+			f.done(strings.TrimSpace(f.entry.Text))
+		}
+	}, w.win)
+	enterMovesOn(d, w.win.Canvas(), f.entry)
+	d.Resize(fyne.NewSize(360, 0))
+	d.Show()
+	w.win.Canvas().Focus(f.entry)
+}
+
 func (w *MainWindow) promptAddContact() {
 	name := widget.NewEntry()
 	name.SetPlaceHolder("bob@example.com")
 	name.Validator = func(s string) error { return signInNameError(strings.TrimSpace(s)) }
-	items := []*widget.FormItem{{Text: "Sign-in name", Widget: name,
-		HintText: "The contact sees that you added them."}}
-	d := dialog.NewForm("Add a Contact", "Add", "Cancel", items, func(ok bool) {
-		if ok {
-			w.addContact(strings.TrimSpace(name.Text))
-		}
-	}, w.win)
-	enterMovesOn(d, w.win.Canvas(), name)
-	d.Resize(fyne.NewSize(360, 0))
-	d.Show()
-	w.win.Canvas().Focus(name)
+	w.promptLine(lineForm{title: "Add a Contact", confirm: "Add", label: "Sign-in name",
+		hint: "The contact sees that you added them.", entry: name, done: w.addContact})
 }
 
 func (w *MainWindow) promptDisplayName() {
@@ -120,16 +132,8 @@ func (w *MainWindow) promptDisplayName() {
 		}
 		return nil
 	}
-	items := []*widget.FormItem{{Text: "Display name", Widget: name, HintText: "Your contacts see this name."}}
-	d := dialog.NewForm("Change My Display Name", "Change", "Cancel", items, func(ok bool) {
-		if ok {
-			w.setDisplayName(strings.TrimSpace(name.Text))
-		}
-	}, w.win)
-	enterMovesOn(d, w.win.Canvas(), name)
-	d.Resize(fyne.NewSize(360, 0))
-	d.Show()
-	w.win.Canvas().Focus(name)
+	w.promptLine(lineForm{title: "Change My Display Name", confirm: "Change", label: "Display name",
+		hint: "Your contacts see this name.", entry: name, done: w.setDisplayName})
 }
 
 func (w *MainWindow) setDisplayName(name string) {
