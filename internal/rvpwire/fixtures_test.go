@@ -240,3 +240,25 @@ func TestACLWithoutCredentials(t *testing.T) {
 }
 
 func xmlName(space, local string) xml.Name { return xml.Name{Space: space, Local: local} }
+
+// librvp writes every participant of a chat as r:contact inside a single
+// r:notification-to; each is a recipient.
+func TestNotificationSeveralContactsInOneTo(t *testing.T) {
+	doc := `<r:notification xmlns:d="DAV:" xmlns:r="http://schemas.microsoft.com/rvp/"><r:message>` +
+		`<r:notification-from><r:contact><d:href>http://example.com/instmsg/aliases/bob</d:href></r:contact></r:notification-from>` +
+		`<r:notification-to><r:contact><d:href>http://example.com/instmsg/aliases/alice</d:href></r:contact>` +
+		`<r:contact><d:href>http://example.com/instmsg/aliases/carol</d:href><r:description>Carol</r:description></r:contact></r:notification-to>` +
+		`<r:msgbody><r:mime-data>Content-Type: text/plain&#13;&#10;&#13;&#10;hi</r:mime-data></r:msgbody></r:message></r:notification>`
+	root, err := Decode(strings.NewReader(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := ParseNotification(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Contact{{Href: "http://example.com/instmsg/aliases/alice"}, {Href: "http://example.com/instmsg/aliases/carol", Description: "Carol"}}
+	if !reflect.DeepEqual(n.To, want) {
+		t.Fatalf("recipients %+v, want %+v", n.To, want)
+	}
+}

@@ -72,8 +72,12 @@ func ParseNotification(root *Element) (Notification, error) {
 		return n, fmt.Errorf("%w: r:notification holds neither r:message nor r:propnotification", ErrMalformed)
 	}
 	n.From = parseContact(body.Child(NSRVP, "notification-from"))
+	// Recipients come as one r:notification-to per contact (our form) or
+	// as several r:contact in one r:notification-to (librvp's chats).
 	for _, to := range body.All(NSRVP, "notification-to") {
-		n.To = append(n.To, parseContact(to))
+		for _, c := range to.All(NSRVP, "contact") {
+			n.To = append(n.To, parseContact(&Element{Children: []*Element{c}}))
+		}
 	}
 	if body.Is(NSRVP, "message") {
 		md := body.Child(NSRVP, "msgbody").Child(NSRVP, "mime-data")
