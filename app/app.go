@@ -87,14 +87,5 @@ func newController(a fyne.App, cfg config, d dirs, log *slog.Logger) *controller
 
 // appIcons are the artwork of package assets for the windows.
 func appIcons() ui.Icons {
-	return ui.Icons{App: assets.AppIcon, Tray: assets.TrayIcon, Status: statusIcon}
-}
-
-// statusIcon shows unknown tokens as online, as the contact list groups
-// them (PROTOCOL.md section 6: unknown tokens read as online).
-func statusIcon(s ui.State) fyne.Resource {
-	if s.IsOnline() && s.Label() == ui.StateOnline.Label() {
-		s = ui.StateOnline
-	}
-	return assets.StatusIcon(string(s))
+	return ui.Icons{App: assets.AppIcon, Tray: assets.TrayIcon, Status: func(s ui.State) fyne.Resource { return assets.StatusIcon(string(s)) }}
 }

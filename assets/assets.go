@@ -41,16 +41,18 @@ var (
 )
 
 // StatusIcon returns the icon for a presence token (PROTOCOL.md section 6):
-// green for online, red for busy and on-phone, amber for away, back-soon,
-// at-lunch and idle, grey for offline, invisible and anything unknown.
+// red for busy and on-phone, amber for away, back-soon, at-lunch and idle,
+// grey for offline, invisible and no state at all, and green for online and
+// any token we do not know (an unknown token reads as online, as old
+// clients did).
 func StatusIcon(state string) fyne.Resource {
 	switch state {
-	case "online":
-		return StatusOnline
 	case "busy", "on-phone":
 		return StatusBusy
 	case "away", "back-soon", "at-lunch", "idle":
 		return StatusAway
+	case "offline", "invisible", "":
+		return StatusOffline
 	}
-	return StatusOffline
+	return StatusOnline
 }

@@ -32,7 +32,7 @@ func TestStatusIcon(t *testing.T) {
 	cases := map[string]interface{ Name() string }{
 		"online": StatusOnline, "busy": StatusBusy, "on-phone": StatusBusy, "away": StatusAway,
 		"back-soon": StatusAway, "at-lunch": StatusAway, "idle": StatusAway,
-		"offline": StatusOffline, "invisible": StatusOffline, "something-new": StatusOffline,
+		"offline": StatusOffline, "invisible": StatusOffline, "": StatusOffline, "something-new": StatusOnline,
 	}
 	for state, want := range cases {
 		if got := StatusIcon(state); got.Name() != want.Name() {
