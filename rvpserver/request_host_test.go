@@ -1,7 +1,9 @@
 package rvpserver
 
 import (
+	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"rendezvous/internal/rvpwire"
@@ -68,4 +70,45 @@ func TestNodeURLInRequesterForm(t *testing.T) {
 	if !s.cfg.serves("im.example.com:8081") || s.cfg.serves("other.example:80") {
 		t.Error("serves must accept a served name with any port and nothing else")
 	}
+}
+
+// A header section over 64 KiB is refused by the handler with 431, carrying
+// the RVP version header and Content-Length like every answer (net/http's
+// own 431 would carry neither).
+func TestHeaderSectionLimit(t *testing.T) {
+	s, err := New(&Options{Domains: []string{"example.com"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Shutdown(t.Context()) })
+	for _, c := range []struct {
+		pad  int
+		want int
+	}{{MaxHeaderSection + 1, http.StatusRequestHeaderFieldsTooLarge}, {1000, http.StatusUnauthorized}} {
+		r := httptest.NewRequest("PROPFIND", "/instmsg/aliases/alice", nil)
+		r.Host = "example.com"
+		r.Header.Set("X-Pad", strings.Repeat("x", c.pad))
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, r)
+		if w.Code != c.want {
+			t.Fatalf("pad %d: status %d, want %d", c.pad, w.Code, c.want)
+		}
+		if c.want == http.StatusRequestHeaderFieldsTooLarge && (w.Result().Header.Get("Content-Length") == "" || headerValue(w.Header(), rvpwire.HeaderVersion) != rvpwire.Version) {
+			t.Fatalf("431 without RVP headers: %v", w.Header())
+		}
+	}
+}
+
+// headerValue reads a header whatever its spelling (SetHeader keeps the
+// wire spelling, which Header.Get does not find).
+func headerValue(h http.Header, name string) string {
+	for k, v := range h {
+		if strings.EqualFold(k, name) && len(v) > 0 {
+			return v[0]
+		}
+	}
+	return ""
 }

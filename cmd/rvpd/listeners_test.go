@@ -50,7 +50,7 @@ func TestRVPServerTimeouts(t *testing.T) {
 	cfg.Poll.LifeTime.Maximum = 4 * time.Hour
 	s := rvpHTTPServer(cfg, nil, slog.New(slog.DiscardHandler))
 	if s.ReadHeaderTimeout != 10*time.Second || s.ReadTimeout != 30*time.Second || s.IdleTimeout != 120*time.Second ||
-		s.MaxHeaderBytes != 64<<10 || s.WriteTimeout != 4*time.Hour+time.Minute {
+		s.MaxHeaderBytes != 1<<20 || s.WriteTimeout != 4*time.Hour+time.Minute {
 		t.Errorf("timeouts: header %v read %v write %v idle %v max header %d", s.ReadHeaderTimeout, s.ReadTimeout,
 			s.WriteTimeout, s.IdleTimeout, s.MaxHeaderBytes)
 	}

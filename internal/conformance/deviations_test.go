@@ -6,9 +6,6 @@ import "testing"
 // to fail today, with the deviation in one line. check skips them unless
 // RVP_CONFORMANCE_STRICT is set. Remove an entry once rvpd is fixed.
 var knownDeviations = map[string]string{
-	"TestDecisions/StatusCodes/Header_section_of_64KiB_plus_1_byte_is_431/status":                                                      "rvpd accepts header sections up to 64 KiB + 4 KiB (net/http MaxHeaderBytes slack) and answers normally",
-	"TestDecisions/StatusCodes/Header_section_of_80KiB_is_431/RVP-Notifications-Version_0.2":                                           "the 431 is written by net/http itself, without RVP-Notifications-Version",
-	"TestDecisions/StatusCodes/Header_section_of_80KiB_is_431/Content-Length_never_chunked":                                            "the 431 is written by net/http itself, without Content-Length (body read until close)",
 	"TestDecisions/Authentication/Username_ANY_prefix_backslash_alias_is_accepted":                                                     "only PREFIX\\alias with a PREFIX in DigestPrefixes (at password time) is accepted; DECISIONS says any prefix",
 	"TestProtocol/Section1_Every_response_even_from_the_HTTP_layer/Malformed_header_line_is_400/RVP-Notifications-Version_0.2":         "net/http writes this 400 itself, without RVP-Notifications-Version",
 	"TestProtocol/Section1_Every_response_even_from_the_HTTP_layer/Malformed_header_line_is_400/Content-Length_never_chunked":          "net/http writes this 400 itself, with a body but no Content-Length (Connection: close)",
@@ -16,7 +13,6 @@ var knownDeviations = map[string]string{
 	"TestProtocol/Section1_Every_response_even_from_the_HTTP_layer/HTTP/1.1_request_without_Host_is_400/Content-Length_never_chunked":  "net/http writes this 400 itself, with a body but no Content-Length (Connection: close)",
 	"TestProtocol/Section1_Every_response_even_from_the_HTTP_layer/Unsupported_Transfer-Encoding_is_501/RVP-Notifications-Version_0.2": "net/http writes this 501 itself, without RVP-Notifications-Version",
 	"TestProtocol/Section1_Every_response_even_from_the_HTTP_layer/Unsupported_Transfer-Encoding_is_501/Content-Length_never_chunked":  "net/http writes this 501 itself, with a body but no Content-Length (Connection: close)",
-	"TestDecisions/Addressing/HostName_principals/Hrefs_are_in_the_clients_own_form":                                                   "hrefs always use Domains[0] (http://example.com/...) even for a client whose principal URLs use a HostName (http://im.example.com/...)",
 }
 
 // check runs one leaf check as a subtest, skipping a known deviation
