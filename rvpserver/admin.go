@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 
 	"rendezvous/internal/digest"
@@ -179,13 +180,31 @@ func (c *config) newAccount(alias, password, displayName string) (*accountRecord
 	}, nil
 }
 
-// credentials computes the stored digests for every served name.
+// credentials computes the stored digests for every served name and
+// user-name form. Besides DigestPrefixes, the first label of each IM domain
+// is a prefix (EXAMPLE\alice for example.com): the NT domain an old client
+// puts before the user name is usually that, and librvp's "Auth Domain"
+// convention uses it. A prefix nobody configured cannot be verified, since
+// only digests are stored.
 func (c *config) credentials(alias, password string) digest.Credentials {
 	var names []string
 	for h := range c.hosts {
 		names = append(names, hostOnly(h))
 	}
-	return digest.NewCredentials(alias, password, c.realm(), names, c.DigestPrefixes)
+	return digest.NewCredentials(alias, password, c.realm(), names, c.prefixes())
+}
+
+// prefixes are DigestPrefixes plus the first label of every IM domain that
+// is a name (not an address).
+func (c *config) prefixes() []string {
+	out := slices.Clone(c.DigestPrefixes)
+	for _, d := range c.domains {
+		label, _, _ := strings.Cut(hostOnly(d), ".")
+		if label != "" && net.ParseIP(hostOnly(d)) == nil && !slices.ContainsFunc(out, func(p string) bool { return strings.EqualFold(p, label) }) {
+			out = append(out, strings.ToUpper(label))
+		}
+	}
+	return out
 }
 
 func hostOnly(h string) string {

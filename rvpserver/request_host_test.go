@@ -3,9 +3,11 @@ package rvpserver
 import (
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
+	"rendezvous/internal/digest"
 	"rendezvous/internal/rvpwire"
 )
 
@@ -111,4 +113,27 @@ func headerValue(h http.Header, name string) string {
 		}
 	}
 	return ""
+}
+
+// The first label of each IM domain is a Digest user-name prefix by
+// default (EXAMPLE\alice), besides the configured DigestPrefixes.
+func TestDefaultDigestPrefixes(t *testing.T) {
+	s, err := New(&Options{Domains: []string{"example.com", "127.0.0.1:8080"}, DigestPrefixes: []string{"CORP", "example"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := s.cfg.prefixes()
+	if want := []string{"CORP", "example"}; !slices.Equal(got, want) {
+		t.Fatalf("prefixes %v, want %v (the domain label is already configured; addresses add none)", got, want)
+	}
+	s2, _ := New(&Options{Domains: []string{"humongous.example"}})
+	creds := s2.cfg.credentials("kari", "pw")
+	for _, u := range []string{`HUMONGOUS\kari`, `humongous\kari`, "kari", "kari@humongous.example"} {
+		if _, err := creds.HA1(digest.MD5, u); err != nil {
+			t.Errorf("%s: %v", u, err)
+		}
+	}
+	if _, err := creds.HA1(digest.MD5, `OTHER\kari`); err == nil {
+		t.Error(`OTHER\kari verifiable although OTHER was never configured`)
+	}
 }

@@ -79,7 +79,7 @@ var keySpecs = []*keySpec{
 			return ok
 		}},
 	{name: "DigestPrefixes", flag: "digest-prefixes", def: "(none)",
-		help:    `comma-separated PREFIX values for which PREFIX\alias user names are accepted`,
+		help:    `comma-separated further PREFIX values for which PREFIX\alias user names are accepted (the first label of each domain, e.g. EXAMPLE, always is; set before the password)`,
 		allowed: `must be a comma-separated list of prefixes without '\', '"', ':', '@' or spaces (e.g. CORP)`,
 		apply: func(c *Config, v string) bool {
 			c.DigestPrefixes = splitList(v)
