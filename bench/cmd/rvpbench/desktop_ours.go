@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -75,28 +76,54 @@ func measureOurs(ctx context.Context, e *env, disp string) (guiRun, string, erro
 	return r, "", err
 }
 
-// measureGUIPid is measureGUI for a client started through a wrapper: the
-// figures are taken from the process running bin.
+// measureGUIPid is measureGUI for a client started through a wrapper
+// (dbus-run-session): the figures are taken from the wrapper's descendant
+// that runs bin.
 func measureGUIPid(ctx context.Context, disp string, cmd *exec.Cmd, bin, title string, signedIn func() bool) (guiRun, error) {
-	return measureGUIWith(ctx, disp, cmd, title, signedIn, func() (int, error) { return pidOf(bin) })
+	return measureGUIWith(ctx, disp, cmd, title, signedIn, func() (int, error) { return pidOf(bin, cmd.Process.Pid) })
 }
 
-// pidOf finds the process whose executable is bin.
-func pidOf(bin string) (int, error) {
+// pidOf finds the descendant of ancestor whose executable is bin.
+func pidOf(bin string, ancestor int) (int, error) {
 	ents, err := os.ReadDir("/proc")
 	if err != nil {
 		return 0, err
 	}
 	for _, d := range ents {
-		var pid int
-		if _, err := fmt.Sscanf(d.Name(), "%d", &pid); err != nil {
+		pid, err := strconv.Atoi(d.Name())
+		if err != nil {
 			continue
 		}
-		if exe, err := os.Readlink(filepath.Join("/proc", d.Name(), "exe")); err == nil && exe == bin {
+		if exe, err := os.Readlink(filepath.Join("/proc", d.Name(), "exe")); err == nil && exe == bin && descends(pid, ancestor) {
 			return pid, nil
 		}
 	}
-	return 0, fmt.Errorf("no process runs %s", bin)
+	return 0, fmt.Errorf("no process under %d runs %s", ancestor, bin)
+}
+
+// descends reports whether pid has ancestor among its parents.
+func descends(pid, ancestor int) bool {
+	for range 64 {
+		if pid == ancestor {
+			return true
+		}
+		if pid <= 1 {
+			return false
+		}
+		b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+		if err != nil {
+			return false
+		}
+		_, rest, _ := strings.Cut(string(b), ") ")
+		f := strings.Fields(rest)
+		if len(f) < 2 {
+			return false
+		}
+		if pid, err = strconv.Atoi(f[1]); err != nil {
+			return false
+		}
+	}
+	return false
 }
 
 // setOnline signs each contact's presence online (a PROPPATCH each).

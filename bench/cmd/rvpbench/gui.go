@@ -18,6 +18,7 @@ type guiRun struct {
 	window   time.Duration // start to its main window visible
 	signedIn time.Duration // start to signed in with every contact subscribed (0: never)
 	rss, pss int64         // at 60 s
+	anon     int64         // anonymous part of rss
 	idleCPU  time.Duration // CPU used from 60 s to 90 s
 	threads  int
 }
@@ -70,15 +71,10 @@ func windowVisible(ctx context.Context, disp, title string) bool {
 	return err == nil && strings.TrimSpace(string(out)) != ""
 }
 
-// measureGUI starts a client with cmd (its environment already set), waits
-// for its window and for signedIn (nil: not measured), and samples memory at
-// 60 s and CPU from 60 s to 90 s. It stops the client before returning.
-func measureGUI(ctx context.Context, disp string, cmd *exec.Cmd, title string, signedIn func() bool) (guiRun, error) {
-	return measureGUIWith(ctx, disp, cmd, title, signedIn, func() (int, error) { return cmd.Process.Pid, nil })
-}
-
-// measureGUIWith is measureGUI with the measured process found by pid
-// (called once the window is up).
+// measureGUIWith starts a client with cmd (its environment already set),
+// waits for its window and for signedIn (nil: not measured), and samples the
+// process that pid finds (called at 60 s) for memory at 60 s and CPU from
+// 60 s to 90 s. It stops the client before returning.
 func measureGUIWith(ctx context.Context, disp string, cmd *exec.Cmd, title string, signedIn func() bool,
 	pid func() (int, error)) (guiRun, error) {
 	var r guiRun
@@ -121,7 +117,7 @@ func measureGUIWith(ctx context.Context, disp string, cmd *exec.Cmd, title strin
 	if err != nil {
 		return r, err
 	}
-	r.rss, r.threads = st.RSS, st.Threads
+	r.rss, r.anon, r.threads = st.RSS, st.RSSAnon, st.Threads
 	r.pss = readPSS(p)
 	time.Sleep(30 * time.Second)
 	st2, err := proc.ReadStats(p)

@@ -129,6 +129,8 @@ func (p *Process) Stop(grace time.Duration) {
 // Stats is a snapshot of a process from /proc.
 type Stats struct {
 	RSS     int64         // resident set, bytes
+	RSSAnon int64         // of which anonymous memory (heap, stacks, buffers)
+	RSSFile int64         // of which file-backed pages (binary, shared libraries)
 	CPU     time.Duration // user+system time so far
 	Threads int
 }
@@ -146,6 +148,12 @@ func ReadStats(pid int) (Stats, error) {
 		case len(f) >= 2 && f[0] == "VmRSS:":
 			kb, _ := strconv.ParseInt(f[1], 10, 64)
 			s.RSS = kb << 10
+		case len(f) >= 2 && f[0] == "RssAnon:":
+			kb, _ := strconv.ParseInt(f[1], 10, 64)
+			s.RSSAnon = kb << 10
+		case len(f) >= 2 && f[0] == "RssFile:":
+			kb, _ := strconv.ParseInt(f[1], 10, 64)
+			s.RSSFile = kb << 10
 		case len(f) >= 2 && f[0] == "Threads:":
 			s.Threads, _ = strconv.Atoi(f[1])
 		}
