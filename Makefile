@@ -54,8 +54,10 @@ rvpd:
 
 # The harness is its own module (bench/go.mod), so NATS and the other
 # comparison-only modules stay out of the product. About 15 minutes, loopback
-# only; rewrites docs/BENCHMARKS.md.
+# only; rewrites docs/BENCHMARKS.md. ngircd (Debian) is the IRC server Pidgin
+# signs in to for the desktop comparison.
 bench: deps
+	@command -v ngircd >/dev/null || { [ "$$(id -u)" -eq 0 ] && apt-get install -y -qq --no-install-recommends ngircd >/dev/null; } || echo "bench: ngircd missing; the Pidgin comparison will say not measured"
 	cd bench && RVPBENCH_COMMAND="make bench" $(GO) run ./cmd/rvpbench -root .. -out ../docs/BENCHMARKS.md all
 
 clean:
