@@ -65,7 +65,10 @@ type ConversationWindow struct {
 	typing     *widget.Label
 	typers     []typer // who is typing, in arrival order
 	input      *messageEntry
-	active     bool
+	active     bool // the window has the keyboard (see focus.go)
+	focusSeq   int  // counts the entry's focus changes
+	showing    bool // Show is focusing the entry
+	later      func(func())
 	shown      bool
 	closed     bool
 	lastTyping time.Time // when we last told others we are typing
@@ -91,7 +94,10 @@ func NewConversationWindow(a fyne.App, opts ConversationOptions) *ConversationWi
 		opts.After = func(d time.Duration, f func()) func() { t := time.AfterFunc(d, f); return func() { t.Stop() } }
 	}
 	w := &ConversationWindow{opts: opts, win: a.NewWindow(ConversationTitle(opts.Peer.Name())),
-		queue: newWorkQueue(opts.deliver), peers: []Contact{opts.Peer}}
+		queue: newWorkQueue(opts.deliver), peers: []Contact{opts.Peer}, later: opts.deliver}
+	if w.later == nil {
+		w.later = fyne.Do
+	}
 	w.win.SetIcon(opts.Icons.App)
 	w.win.SetContent(w.build())
 	w.win.Resize(fyne.NewSize(480, 420))
@@ -112,10 +118,13 @@ func (w *ConversationWindow) Show() {
 	w.shown = true
 	w.win.Show()
 	w.win.RequestFocus()
+	w.showing = true // giving the entry the focus is not the window getting the keyboard
 	w.win.Canvas().Focus(w.input)
+	w.showing = false
 }
 
-// Active reports whether the window has the keyboard focus.
+// Active reports whether the window has the keyboard focus, as far as Fyne
+// lets us know (focus.go).
 func (w *ConversationWindow) Active() bool { return w.active }
 
 // Peers returns everyone else in the conversation.
@@ -158,7 +167,7 @@ func (w *ConversationWindow) build() fyne.CanvasObject {
 	send.Importance = widget.HighImportance
 	top := container.NewBorder(nil, widget.NewSeparator(), nil, invite, w.to)
 	bottom := container.NewBorder(w.typing, nil, nil, send, w.input)
-	return container.NewBorder(top, bottom, nil, nil, w.transcript.scroll)
+	return container.NewBorder(top, bottom, nil, nil, newTapArea(w.transcript.scroll, w.focusInput))
 }
 
 func (w *ConversationWindow) loadHistory(ctx context.Context) func() {
@@ -182,13 +191,6 @@ func (w *ConversationWindow) refreshPeers() {
 	}
 	w.to.SetText("To: " + strings.Join(parts, ", "))
 	w.win.SetTitle(ConversationTitle(strings.Join(names, ", ")))
-}
-
-func (w *ConversationWindow) focusChanged(focused bool) {
-	w.active = focused
-	if w.opts.OnActive != nil {
-		w.opts.OnActive(focused)
-	}
 }
 
 // closedByUser leaves the conversation and lets the queue drain.

@@ -92,6 +92,16 @@ func (cs *Conversations) Windows() []*ConversationWindow {
 	return out
 }
 
+// AppDeactivated tells the windows that the app lost the keyboard to
+// another program or to a window outside this set (wire it to the app's
+// Lifecycle OnExitedForeground): none of them is active any longer, so new
+// messages count as unread and raise notifications.
+func (cs *Conversations) AppDeactivated() {
+	for _, w := range cs.open {
+		w.setActive(false)
+	}
+}
+
 // ShowUnread brings every window with unread messages to the front.
 func (cs *Conversations) ShowUnread() {
 	for w := range cs.unread {
@@ -141,8 +151,14 @@ func (cs *Conversations) newWindow(id string, peer Contact, svc ConversationServ
 	}
 	var w *ConversationWindow
 	opts.OnActive = func(active bool) {
-		if active {
-			cs.setUnread(w, 0)
+		if !active {
+			return
+		}
+		cs.setUnread(w, 0)
+		for _, o := range cs.open { // only one window has the keyboard
+			if o != w {
+				o.setActive(false)
+			}
 		}
 	}
 	opts.OnClosed = func() {
@@ -201,9 +217,8 @@ func (cs *Conversations) applyMessage(id string, m Message) {
 	}
 	w.applyJoined(from)
 	w.applyMessage(m)
-	// A window that just opened counts as unseen: Show gives its entry the
-	// focus before the window manager may (or may not) give it the
-	// keyboard.
+	// A window that just opened is unseen until the window manager gives it
+	// the keyboard (focus.go).
 	if ok && w.Active() {
 		return
 	}

@@ -2,7 +2,9 @@ package ui
 
 import (
 	"testing"
+	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 )
 
@@ -55,8 +57,7 @@ func TestIncomingMessageOpensWindowCountsUnreadAndNotifies(t *testing.T) {
 	if len(d.unread) != 1 || d.unread[0] != 1 || len(d.notices) != 1 || d.notices[0] != "Bob says: hi there alice" {
 		t.Fatalf("a new conversation was not announced: unread %v, notifications %q", d.unread, d.notices)
 	}
-	w.Window().Canvas().Unfocus()
-	w.Show() // the window manager focuses it: the entry gains the focus
+	windowFocused(w) // the window manager gives the new window the keyboard
 	if d.unread[len(d.unread)-1] != 0 {
 		t.Fatalf("unread not cleared: %v", d.unread)
 	}
@@ -64,7 +65,8 @@ func TestIncomingMessageOpensWindowCountsUnreadAndNotifies(t *testing.T) {
 	if len(d.notices) != 1 {
 		t.Fatalf("a message in the focused window raised a notification: %q", d.notices)
 	}
-	w.Window().Canvas().Unfocus() // the user is elsewhere
+	windowUnfocused(w) // the user is elsewhere
+	d.settle()
 	d.MessageReceived("{GUID-1}", Message{From: bob.SignInName, Text: "are you there?"})
 	if d.unread[len(d.unread)-1] != 1 {
 		t.Fatalf("unread reports %v", d.unread)
@@ -72,7 +74,7 @@ func TestIncomingMessageOpensWindowCountsUnreadAndNotifies(t *testing.T) {
 	if len(d.notices) != 2 || d.notices[1] != "Bob says: are you there?" {
 		t.Fatalf("notifications %q", d.notices)
 	}
-	w.Show() // focus returns to the entry
+	windowFocused(w) // the user comes back
 	if d.unread[len(d.unread)-1] != 0 {
 		t.Fatalf("unread not cleared: %v", d.unread)
 	}
@@ -118,4 +120,78 @@ func TestJoinedGroupListsEveryone(t *testing.T) {
 	if !ok || len(w.Peers()) != 2 || w.Window().Title() != "Conversation with Bob, carol@localhost" {
 		t.Fatalf("peers %v title %q", w.Peers(), w.Window().Title())
 	}
+}
+
+// activeDesk returns a desk with a conversation window that has the
+// keyboard, and the window.
+func activeDesk(t *testing.T) (*testDesk, *ConversationWindow) {
+	d := newTestDesk(t)
+	w := d.Open(bob)
+	windowFocused(w)
+	if !w.Active() {
+		t.Fatal("the window with the keyboard is not active")
+	}
+	return d, w
+}
+
+func TestClicksInsideTheWindowKeepItActive(t *testing.T) {
+	d, w := activeDesk(t)
+	w.applyMessage(Message{From: bob.SignInName, Text: "select me", Time: time.Now()})
+	// A click on a message body (it takes the focus to select text) or on
+	// the background: the entry loses the focus, the window keeps the
+	// keyboard.
+	w.Window().Canvas().Unfocus()
+	d.settle()
+	d.MessageReceived(w.id(d), Message{From: bob.SignInName, Text: "still here?"})
+	if len(d.notices) != 0 || !w.Active() {
+		t.Fatalf("a click in the transcript made the window count as unfocused: notifications %q", d.notices)
+	}
+	test.Tap(w.Window().Content().(*fyne.Container).Objects[0].(*tapArea))
+	if w.Window().Canvas().Focused() != w.input {
+		t.Fatal("a click on the transcript's background did not give the entry the focus")
+	}
+}
+
+func TestAppOrOtherWindowTakesTheKeyboard(t *testing.T) {
+	d, w := activeDesk(t)
+	w.Window().Canvas().Unfocus() // the user clicked the transcript
+	d.settle()
+	d.AppDeactivated() // then went to another program
+	d.MessageReceived(w.id(d), Message{From: bob.SignInName, Text: "one"})
+	if len(d.notices) != 1 || w.Active() {
+		t.Fatalf("the app lost the keyboard but the window counts as active: notifications %q", d.notices)
+	}
+	w.Window().Canvas().Focus(w.input) // the user comes back and clicks the entry
+	if !w.Active() {
+		t.Fatal("a click into the entry did not make the window active")
+	}
+	other := d.Open(carol)
+	windowFocused(other)
+	if w.Active() || !other.Active() {
+		t.Fatalf("two windows have the keyboard: %v %v", w.Active(), other.Active())
+	}
+	d.MessageReceived(w.id(d), Message{From: bob.SignInName, Text: "two"})
+	if len(d.notices) != 2 {
+		t.Fatalf("a message behind another conversation window raised no notification: %q", d.notices)
+	}
+}
+
+func TestLateFocusLossCheckDoesNotUndoARefocus(t *testing.T) {
+	d, w := activeDesk(t)
+	windowUnfocused(w) // lost and regained in one batch of window events
+	windowFocused(w)
+	d.settle()
+	if !w.Active() {
+		t.Fatal("the check of an earlier focus loss made the refocused window inactive")
+	}
+}
+
+// id returns the conversation id of an open window.
+func (w *ConversationWindow) id(d *testDesk) string {
+	for id, o := range d.open {
+		if o == w {
+			return id
+		}
+	}
+	return ""
 }

@@ -12,6 +12,10 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
+// closeToTrayLabel is the File menu item that says what the close button
+// does while a tray host shows the icon.
+const closeToTrayLabel = "Close to Tray"
+
 // mainMenu is the menu bar: File, Contacts, Tools, Help.
 func (w *MainWindow) mainMenu() *fyne.MainMenu {
 	exit := fyne.NewMenuItem("Exit", w.exit)
@@ -23,7 +27,11 @@ func (w *MainWindow) mainMenu() *fyne.MainMenu {
 				w.opts.OnSignOut()
 			}
 		}),
-		fyne.NewMenuItemSeparator(), exit)
+		fyne.NewMenuItemSeparator())
+	if w.ClosesToTray() { // without a tray host, closing the window is Exit
+		file.Items = append(file.Items, fyne.NewMenuItem(closeToTrayLabel, w.win.Hide))
+	}
+	file.Items = append(file.Items, exit)
 	contacts := fyne.NewMenu("Contacts",
 		fyne.NewMenuItem("Add a Contact…", w.promptAddContact),
 		fyne.NewMenuItem("Send Message", w.sendToSelected),

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -39,12 +40,20 @@ type MainOptions struct {
 	OnExit           func()                   // File > Exit, tray Exit; also closing without a tray
 	OnShowUnread     func()                   // the tray's unread item
 
+	// TrayHost reports, without blocking, whether a system tray host shows
+	// the tray icon now (on Linux: a StatusNotifierItem watcher owns its
+	// name on the session bus). Closing the window hides it to the tray
+	// only while it reports true; otherwise closing is File > Exit. nil
+	// means a host exists whenever the app has a tray (desktop.App).
+	TrayHost func() bool
+
 	// Extras are shown between the contact list and the buttons, in order
 	// (e.g. a connection status line and a firewall banner from package
 	// options). The window does not manage their visibility.
 	Extras []fyne.CanvasObject
 
 	deliver func(func()) // tests: replaces fyne.Do for queue results
+	trayApp desktop.App  // tests: the tray backend instead of the app's
 }
 
 // MainWindow is the contact list window. Methods run on the UI goroutine
@@ -81,16 +90,38 @@ func NewMainWindow(a fyne.App, opts MainOptions) *MainWindow {
 		queue: newWorkQueue(opts.deliver), self: opts.Self, selected: -1}
 	w.win.SetIcon(opts.Icons.App)
 	w.win.SetContent(w.build())
-	w.win.SetMainMenu(w.mainMenu())
 	w.win.Resize(fyne.NewSize(320, 560))
-	w.tray = newTray(a, w)
-	if w.tray != nil {
-		w.win.SetCloseIntercept(w.win.Hide)
-	} else {
-		w.win.SetCloseIntercept(w.exit)
+	desk := opts.trayApp
+	if desk == nil {
+		desk, _ = a.(desktop.App)
 	}
+	w.tray = newTray(desk, w)
+	w.win.SetMainMenu(w.mainMenu())
+	w.win.SetCloseIntercept(w.closeRequested)
 	w.applySelf(opts.Self)
 	return w
+}
+
+// ClosesToTray reports whether closing the window now hides it to the
+// system tray (true) or exits the app (false).
+func (w *MainWindow) ClosesToTray() bool {
+	return w.tray != nil && (w.opts.TrayHost == nil || w.opts.TrayHost())
+}
+
+// TrayHostChanged re-reads TrayHost and updates the File menu, whose "Close
+// to Tray" item is there only while closing hides the window.
+func (w *MainWindow) TrayHostChanged() { w.win.SetMainMenu(w.mainMenu()) }
+
+// closeRequested handles the window's close button: hide to the tray when
+// a tray host shows the icon (the tray's Open brings the window back),
+// else exit as File > Exit does, since a hidden window could not be found
+// again.
+func (w *MainWindow) closeRequested() {
+	if w.ClosesToTray() {
+		w.win.Hide()
+		return
+	}
+	w.exit()
 }
 
 // Window returns the Fyne window.

@@ -252,3 +252,40 @@ func TestTrayUnreadAndStatus(t *testing.T) {
 		}
 	}
 }
+
+// fileMenuLabels lists the File menu's item labels.
+func fileMenuLabels(w *MainWindow) []string {
+	var out []string
+	for _, it := range w.Window().MainMenu().Items[0].Items {
+		out = append(out, it.Label)
+	}
+	return out
+}
+
+func TestClosingHidesToTrayOnlyWithATrayHost(t *testing.T) {
+	base := test.NewTempApp(t)
+	host := true
+	exits := 0
+	w := NewMainWindow(base, MainOptions{Self: alice, Service: &fakeMain{},
+		OnExit: func() { exits++ }, TrayHost: func() bool { return host }, trayApp: &trayApp{App: base}})
+	t.Cleanup(func() { w.Close(); w.Wait() })
+	w.Show()
+	if !w.ClosesToTray() || !slices.Contains(fileMenuLabels(w), closeToTrayLabel) {
+		t.Fatalf("with a tray host: closes to tray %v, File menu %q", w.ClosesToTray(), fileMenuLabels(w))
+	}
+	w.closeRequested()
+	if exits != 0 {
+		t.Fatal("closing the window exited although the tray shows the icon")
+	}
+
+	host = false // the panel with the tray went away
+	w.TrayHostChanged()
+	if w.ClosesToTray() || slices.Contains(fileMenuLabels(w), closeToTrayLabel) {
+		t.Fatalf("without a tray host: closes to tray %v, File menu %q", w.ClosesToTray(), fileMenuLabels(w))
+	}
+	w.Show()
+	w.closeRequested()
+	if exits != 1 {
+		t.Fatalf("closing the window without a tray host: %d exits, want 1 (it would vanish for good)", exits)
+	}
+}
