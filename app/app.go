@@ -56,10 +56,13 @@ func Main(args []string) int {
 	c.si.secrets = settings.NewKeyring(nil)
 	c.si.policy = func() settings.Policy { return settings.LoadPolicy(xdg.ConfigDirs, log) }
 	a.SetIcon(c.icons.App)
+	tray := startTrayHost(log, func() { fyne.Do(c.trayHostChanged) })
+	c.trayHost = tray.available
 	stopSignals := c.detachOnSignal()
 	c.start()
 	c.startSmoke()
 	a.Run()
+	tray.close()
 	stopSignals()
 	c.shutdown()
 	return 0

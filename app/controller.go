@@ -30,6 +30,7 @@ type controller struct {
 	local      *localserver.Local
 	notify     *notifier
 	icons      ui.Icons
+	trayHost   func() bool                     // whether a tray shows the icon; nil: the ui's default
 	onSignedIn func(cur *signedIn)             // smoke hook and tests
 	onRecord   func(peer string, m ui.Message) // tests: a message was kept
 
@@ -68,7 +69,22 @@ func (c *controller) start() {
 		Icons:       c.icons,
 	})
 	c.signInWin.Window().SetCloseIntercept(c.exit)
+	// The app lost the keyboard: no conversation window has it (the
+	// Lifecycle hook is the only window-focus news Fyne gives; ui/focus.go).
+	c.app.Lifecycle().SetOnExitedForeground(func() {
+		if c.cur != nil {
+			c.cur.convs.AppDeactivated()
+		}
+	})
 	c.signInWin.Show()
+}
+
+// trayHostChanged tells the main window that a tray host came or went (UI
+// goroutine).
+func (c *controller) trayHostChanged() {
+	if c.cur != nil {
+		c.cur.main.TrayHostChanged()
+	}
 }
 
 // signedIn builds the main window for the session SignIn prepared.
@@ -99,6 +115,7 @@ func (c *controller) signedIn() {
 		OnSignOut:        c.signOut,
 		OnExit:           c.exit,
 		OnShowUnread:     cur.convs.ShowUnread,
+		TrayHost:         c.trayHost,
 		ShowOptions:      cur.opts.launcher.ShowOptions,
 		ShowDiagnostics:  cur.opts.launcher.ShowDiagnostics,
 		Extras:           cur.opts.extras(),

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+
 	"rendezvous/rvpclient"
 	"rendezvous/settings"
 	"rendezvous/ui"
@@ -61,8 +63,14 @@ type testUser struct {
 }
 
 func newTestUser(t *testing.T, a *loopApp, base, profile string) *testUser {
+	return newTestUserOn(t, a, a, base, profile)
+}
+
+// newTestUserOn is newTestUser with the app the controller sees (a wrapper
+// of a, e.g. with a system tray).
+func newTestUserOn(t *testing.T, a *loopApp, app fyne.App, base, profile string) *testUser {
 	d := resolveDirs(filepath.Join(base, "config"), filepath.Join(base, "data"), profile)
-	c := newController(a, config{profile: profile}, d, discard())
+	c := newController(app, config{profile: profile}, d, discard())
 	c.notify.close()
 	c.notify = newNotifier(func(string, string) error { return nil }, discard())
 	c.si.secrets = &memSecrets{}
