@@ -11,7 +11,7 @@ import (
 // trayLoopApp is a loopApp with a system tray.
 type trayLoopApp struct{ *loopApp }
 
-func (trayLoopApp) SetSystemTrayMenu(*fyne.Menu)     {}
+func (trayLoopApp) SetSystemTrayMenu(*fyne.Menu)    {}
 func (trayLoopApp) SetSystemTrayIcon(fyne.Resource) {}
 func (trayLoopApp) SetSystemTrayWindow(fyne.Window) {}
 
