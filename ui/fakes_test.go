@@ -143,6 +143,16 @@ type fakeMain struct {
 	blocked  map[string]bool
 	names    []string
 	stateErr error
+	props    map[string]Contact // Properties answers by sign-in name
+	propsErr error
+	asked    []string
+}
+
+func (f *fakeMain) Properties(_ context.Context, n string) (Contact, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.asked = append(f.asked, n)
+	return f.props[n], f.propsErr
 }
 
 func (f *fakeMain) SetState(_ context.Context, s State) error {

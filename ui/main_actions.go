@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 )
@@ -165,30 +164,6 @@ func (w *MainWindow) confirmRemove(c Contact) {
 			w.do(func(ctx context.Context) error { return w.opts.Service.RemoveContact(ctx, c.SignInName) }, nil)
 		}
 	}, w.win)
-}
-
-func (w *MainWindow) showProperties(c Contact) {
-	blocked := "No"
-	if c.Blocked {
-		blocked = "Yes"
-	}
-	form := widget.NewForm(
-		widget.NewFormItem("Name", selectableLabel(c.Name())),
-		widget.NewFormItem("Sign-in name", selectableLabel(c.SignInName)),
-		widget.NewFormItem("Status", widget.NewLabel(c.State.Label())),
-		widget.NewFormItem("Blocked", widget.NewLabel(blocked)),
-	)
-	if c.Email != "" {
-		form.Append("E-mail", selectableLabel(c.Email))
-	}
-	icon := widget.NewIcon(w.opts.Icons.Status(c.State))
-	dialog.ShowCustom(c.Name()+" Properties", "Close", container.NewBorder(nil, nil, icon, nil, form), w.win)
-}
-
-func selectableLabel(s string) *widget.Label {
-	l := widget.NewLabel(s)
-	l.Selectable = true
-	return l
 }
 
 func (w *MainWindow) showAbout() {

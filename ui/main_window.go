@@ -22,6 +22,9 @@ type MainService interface {
 	RemoveContact(ctx context.Context, signInName string) error
 	SetBlocked(ctx context.Context, signInName string, blocked bool) error
 	SetDisplayName(ctx context.Context, name string) error
+	// Properties asks the server for a contact's current display name,
+	// e-mail address and state (Contacts > Properties).
+	Properties(ctx context.Context, signInName string) (Contact, error)
 }
 
 // MainOptions configure a MainWindow. Self and Service are required; the
@@ -73,6 +76,7 @@ type MainWindow struct {
 
 	rows     []contactRow
 	selected widget.ListItemID
+	props    *propertiesView // the open Properties dialog, if any
 	setting  bool // the status select is being set by code
 }
 
