@@ -55,16 +55,23 @@ func (b *contactBook) merge(old ui.Contact, c rvpclient.Contact) ui.Contact {
 // presence applies a presence event; it reports the updated contact and
 // whether the contact is on the list.
 func (b *contactBook) presence(e rvpclient.PresenceEvent) (ui.Contact, bool) {
+	return b.refresh(rvpclient.Contact{Name: e.Contact, State: e.State, DisplayName: e.DisplayName, Email: e.Email})
+}
+
+// refresh applies what the engine learnt of a contact (what it does not
+// know keeps its old value); it reports the updated contact and whether the
+// contact is on the list.
+func (b *contactBook) refresh(c rvpclient.Contact) (ui.Contact, bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	k := key(e.Contact)
+	k := key(c.Name)
 	old, ok := b.byName[k]
 	if !ok {
 		return ui.Contact{}, false
 	}
-	c := b.merge(old, rvpclient.Contact{Name: e.Contact, State: e.State, DisplayName: e.DisplayName, Email: e.Email})
-	b.byName[k] = c
-	return c, true
+	n := b.merge(old, c)
+	b.byName[k] = n
+	return n, true
 }
 
 func (b *contactBook) remove(name string) {

@@ -147,6 +147,15 @@ func TestTwoLocalUsersChat(t *testing.T) {
 	if bobSeen, ok := curA.s.book.lookup("bob@localhost"); !ok || bobSeen.State != ui.StateOnline {
 		t.Errorf("alice sees bob as %+v", bobSeen)
 	}
+	if err := curB.s.SetDisplayName(ctx, "Bobby"); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := curA.s.Properties(ctx, "bob@localhost"); err != nil || p.DisplayName != "Bobby" || p.State != ui.StateOnline {
+		t.Errorf("bob's properties for alice: %+v, %v", p, err)
+	}
+	if bobSeen, _ := curA.s.book.lookup("bob@localhost"); bobSeen.DisplayName != "Bobby" {
+		t.Errorf("alice's list shows bob as %+v after Properties", bobSeen)
+	}
 	a.do(func() {
 		if got := curA.main.Window().Title(); got != "Rendezvous Messenger - alice@localhost" {
 			t.Errorf("main title %q", got)

@@ -225,6 +225,21 @@ func (s *session) SetDisplayName(ctx context.Context, name string) error {
 	return s.client.SetDisplayName(ctx, name)
 }
 
+// Properties asks the server for a contact's display name, e-mail address
+// and state (Contacts > Properties); a listed contact is updated in the
+// list too.
+func (s *session) Properties(ctx context.Context, name string) (ui.Contact, error) {
+	c, err := s.client.Properties(ctx, name)
+	if err != nil {
+		return ui.Contact{}, err
+	}
+	if listed, ok := s.book.refresh(c); ok {
+		s.contactsChanged()
+		return listed, nil
+	}
+	return ui.Contact{SignInName: c.Name, DisplayName: c.DisplayName, State: ui.State(c.State), Email: c.Email}, nil
+}
+
 // SetBlocked blocks or unblocks a contact through the ACL.
 func (s *session) SetBlocked(ctx context.Context, name string, blocked bool) error {
 	var err error

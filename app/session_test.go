@@ -14,12 +14,13 @@ import (
 
 type nopMain struct{}
 
-func (nopMain) SetState(context.Context, ui.State) error       { return nil }
-func (nopMain) AddContact(context.Context, string) error       { return nil }
-func (nopMain) RemoveContact(context.Context, string) error    { return nil }
-func (nopMain) SetBlocked(context.Context, string, bool) error { return nil }
-func (nopMain) SetDisplayName(context.Context, string) error   { return nil }
-func (nopMain) join(string, ui.Contact) ui.ConversationService { return failedConversation{nil} }
+func (nopMain) SetState(context.Context, ui.State) error               { return nil }
+func (nopMain) AddContact(context.Context, string) error               { return nil }
+func (nopMain) RemoveContact(context.Context, string) error            { return nil }
+func (nopMain) SetBlocked(context.Context, string, bool) error         { return nil }
+func (nopMain) SetDisplayName(context.Context, string) error           { return nil }
+func (nopMain) Properties(context.Context, string) (ui.Contact, error) { return ui.Contact{}, nil }
+func (nopMain) join(string, ui.Contact) ui.ConversationService         { return failedConversation{nil} }
 func (nopMain) start(ui.Contact) (string, ui.ConversationService) {
 	return "x", failedConversation{nil}
 }
