@@ -77,7 +77,7 @@ type MainWindow struct {
 	rows     []contactRow
 	selected widget.ListItemID
 	props    *propertiesView // the open Properties dialog, if any
-	setting  bool // the status select is being set by code
+	setting  bool            // the status select is being set by code
 }
 
 // MainTitle is the main window's title for a sign-in name.
