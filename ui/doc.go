@@ -24,6 +24,24 @@
 // event loop ended) and Wait, called off the UI goroutine, waits for the
 // queue goroutine to end.
 //
+// # Window focus and the tray
+//
+// Fyne 2.8.1 reports no per-window focus: a window gaining or losing the
+// keyboard only reaches the object its canvas has focused, and
+// Canvas.Focused keeps naming that object while the window is in the
+// background. A conversation window's "active" state (no notification, no
+// unread count for its messages) is therefore inferred from its message
+// entry and kept while the focus moves inside the window; the app reports
+// the app losing the keyboard through Conversations.AppDeactivated (Fyne's
+// Lifecycle OnExitedForeground). The rules and the one blind spot (a window
+// regaining the keyboard while a selected message, not the entry, holds its
+// focus counts as inactive until clicked) are in focus.go.
+//
+// Closing the main window hides it to the system tray only while
+// MainOptions.TrayHost reports a tray host (the File menu then has "Close
+// to Tray"); otherwise closing is File > Exit, since a hidden window without
+// a tray icon could not be brought back.
+//
 // Tests replace fyne.Do for queue results through an unexported option, so
 // results are applied on the test goroutine (the test driver would run them
 // on the queue goroutine, concurrently with the test).
