@@ -128,7 +128,7 @@ func (s *session) dispatch(e rvpclient.Event) {
 			break
 		}
 		k.main.ShowError(notice("Messages cannot reach this computer (a firewall may block them). " +
-			"Choose Polling under Tools > Options > Accounts > Advanced... and sign in again."))
+			"Choose Polling in Connection Configuration (Tools > Options > Accounts > Advanced...) and sign in again."))
 	case rvpclient.DroppedEvent:
 		k.main.ShowError(notice(fmt.Sprintf("The server dropped %d notifications while they waited for you; some messages may be lost.", e.Count)))
 	case rvpclient.WarningEvent:
