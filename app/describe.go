@@ -39,7 +39,7 @@ func describeSignIn(err error) string {
 	case errors.Is(err, rvpclient.ErrAuth):
 		return "The sign-in name or password is wrong."
 	case errors.As(err, &polling):
-		msg := "This server does not support polling. Choose Default or Fixed Port(s) under Tools > Options > Accounts > Advanced...."
+		msg := "This server does not support polling. Choose Default or Fixed Port(s) in Connection Configuration (Tools > Options > Accounts > Advanced...)."
 		if polling.Message != "" {
 			msg = "This server does not support polling: " + polling.Message
 		}

@@ -21,7 +21,7 @@ func TestDescribe(t *testing.T) {
 		want string
 	}{
 		{fmt.Errorf("rvpclient: sign in: %w", rvpclient.ErrAuth), "The sign-in name or password is wrong."},
-		{&rvpclient.PollingUnsupportedError{}, "This server does not support polling. Choose Default or Fixed Port(s) under Tools > Options > Accounts > Advanced...."},
+		{&rvpclient.PollingUnsupportedError{}, "This server does not support polling. Choose Default or Fixed Port(s) in Connection Configuration (Tools > Options > Accounts > Advanced...)."},
 		{&rvpclient.PollingUnsupportedError{Message: "Polling is not enabled on this server."}, "This server does not support polling: Polling is not enabled on this server."},
 		{&rvpclient.PortsBusyError{From: 5000, To: 5010}, "Every port from 5000 to 5010 is in use by another program. Choose other ports in the Connection Configuration, or use Default."},
 		{&rvpclient.NetworkError{Op: "SUBSCRIBE", Err: &net.DNSError{Err: "no such host", Name: "im.example.com", IsNotFound: true}}, "The server could not be found. Check the sign-in name, or type the server's name under Server."},
