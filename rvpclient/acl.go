@@ -8,6 +8,9 @@ import (
 )
 
 // ACL returns the own node's access-control list (ACL method, no body).
+// Principal URLs of people come back in the logical form
+// (http://<sign-in domain>/instmsg/aliases/<alias>), whatever form the
+// server wrote them in (see names.go: server host forms).
 func (c *Client) ACL(ctx context.Context) (ACL, error) {
 	s, acct, err := c.liveAccount()
 	if err != nil {
@@ -24,6 +27,11 @@ func (c *Client) ACL(ctx context.Context) (ACL, error) {
 	acl, err := rvpwire.ParseACL(root)
 	if err != nil {
 		return rvpwire.ACL{}, fmt.Errorf("rvpclient: read ACL: %w", err)
+	}
+	for i, ace := range acl.ACEs {
+		if n, err := c.nodeOf(ace.Principal); err == nil {
+			acl.ACEs[i].Principal = n.String()
+		}
 	}
 	return acl, nil
 }
@@ -56,7 +64,9 @@ func (c *Client) setACE(ctx context.Context, op, name string, grant, deny []rvpw
 	if err != nil {
 		return fmt.Errorf("rvpclient: %s %s: %w", op, name, err)
 	}
-	ace := rvpwire.ACE{Principal: node.String(), Grant: grant, Deny: deny,
+	// The own domain's people in the session's form, as librvp writes them
+	// (rvpd reads any form of its own names).
+	ace := rvpwire.ACE{Principal: s.form.url(node), Grant: grant, Deny: deny,
 		Credentials: []rvpwire.Credential{rvpwire.CredAssertion, rvpwire.CredDigest, rvpwire.CredNTLM}}
 	r := newRequest(rvpwire.MethodACL, acct.node.Path()).xml(rvpwire.ACL{ACEs: []rvpwire.ACE{ace}}.Element())
 	if _, err := s.tr.do(ctx, r); err != nil {

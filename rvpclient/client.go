@@ -30,6 +30,7 @@ type Client struct {
 	convs    map[string]*Conversation
 	diag     diagState
 	foreign  map[string]*transport // by domain, for contacts of other domains
+	servers  serverMap             // server hosts of IM domains (see names.go)
 
 	super *supervisor // reconnect supervisor, nil when not reconnecting
 }

@@ -106,7 +106,7 @@ func (c *Client) subscribeContact(ctx context.Context, s *session, ct *contact) 
 	if err != nil {
 		return fmt.Errorf("rvpclient: add contact %s: %w", ct.node.SignInName(), err)
 	}
-	resp, err := tr.do(ctx, c.propchangeRequest(ct.node, s.tr.from))
+	resp, err := tr.do(ctx, c.propchangeRequest(ct.node, tr.from))
 	if err != nil {
 		return fmt.Errorf("rvpclient: add contact %s: %w", ct.node.SignInName(), err)
 	}
@@ -131,7 +131,7 @@ func (c *Client) subscribeContact(ctx context.Context, s *session, ct *contact) 
 }
 
 // propchangeRequest is a new update/propchange SUBSCRIBE with the own
-// logical URL as Call-Back.
+// principal URL (as the transport sends it) as Call-Back.
 func (c *Client) propchangeRequest(node rvpwire.Node, principal string) *request {
 	return newRequest(rvpwire.MethodSubscribe, node.Path()).
 		set(rvpwire.HeaderNotificationType, string(rvpwire.UpdatePropchange)).
@@ -159,7 +159,7 @@ func propsOf(resp *response) rvpwire.Props {
 // reports changes made by other logins, the self-test watches for it, and
 // its 207 body seeds the own properties.
 func (c *Client) subscribeSelf(ctx context.Context, s *session, acct *account) error {
-	resp, err := s.tr.do(ctx, c.propchangeRequest(acct.node, acct.principal))
+	resp, err := s.tr.do(ctx, c.propchangeRequest(acct.node, s.tr.from))
 	if err != nil {
 		return fmt.Errorf("rvpclient: sign in as %s: subscribe to own node: %w", acct.node.SignInName(), err)
 	}
@@ -204,11 +204,13 @@ func (c *Client) transportFor(ctx context.Context, s *session, node rvpwire.Node
 	if tr != nil {
 		return tr, nil
 	}
-	base, err := discover(ctx, c.opts.Resolver, node.Domain, "")
+	base, _, err := discover(ctx, c.opts.Resolver, node.Domain, "")
 	if err != nil {
 		return nil, err
 	}
-	tr = c.newTransport(base, &account{node: acct.node, principal: acct.principal})
+	c.learnServer(node.Domain, base)
+	// Other domains get the logical form: they cannot know our SRV target.
+	tr = c.newTransport(base, &account{node: acct.node, principal: acct.principal}, acct.principal)
 	c.mu.Lock()
 	c.foreign[node.Domain] = tr
 	c.mu.Unlock()

@@ -8,8 +8,9 @@ import (
 	"rendezvous/internal/rvpwire"
 )
 
-// broadcast NOTIFYs im to every participant, listing all of them as
-// r:notification-to. Sends are sequential; each failure is kept.
+// broadcast NOTIFYs im to every participant. Sends are sequential; each
+// failure is kept. People of the own domain get the body with principal
+// URLs in the session's form, others in the logical form (see urlForm).
 func (cv *Conversation) broadcast(ctx context.Context, im rvpwire.IM) error {
 	c := cv.c
 	s, err := c.live()
@@ -21,25 +22,29 @@ func (cv *Conversation) broadcast(ctx context.Context, im rvpwire.IM) error {
 		c.mu.Unlock()
 		return fmt.Errorf("rvpclient: send in %s: %w", cv.id, ErrNotSignedIn)
 	}
-	members := slices.Clone(cv.members)
-	from := rvpwire.Contact{Href: c.acct.principal, Description: c.self.DisplayName}
-	var to []rvpwire.Contact
-	for _, m := range members {
-		desc := ""
+	msg := outgoing{from: c.acct.node, mime: im.String(), members: slices.Clone(cv.members),
+		desc: map[rvpwire.Node]string{c.acct.node: c.self.DisplayName}}
+	for _, m := range msg.members {
 		if ct := c.contacts[m.SignInName()]; ct != nil {
-			desc = ct.info.DisplayName
+			msg.desc[m] = ct.info.DisplayName
 		}
-		to = append(to, rvpwire.Contact{Href: m.String(), Description: desc})
 	}
 	c.mu.Unlock()
+	members := msg.members
 	if len(members) == 0 {
 		return fmt.Errorf("rvpclient: send in %s: %w", cv.id, ErrNotParticipant)
 	}
-	mime := im.String()
-	body := rvpwire.Notification{From: from, To: to, MIME: &mime}.Element()
+	bodies := map[urlForm]*rvpwire.Element{}
 	failed := map[string]error{}
 	for _, m := range members {
-		if err := cv.sendTo(ctx, s, m, body); err != nil {
+		form := urlForm{}
+		if m.Domain == msg.from.Domain {
+			form = s.form
+		}
+		if bodies[form] == nil {
+			bodies[form] = msg.element(form)
+		}
+		if err := cv.sendTo(ctx, s, m, bodies[form]); err != nil {
 			failed[m.SignInName()] = err
 		}
 	}
@@ -50,6 +55,57 @@ func (cv *Conversation) broadcast(ctx context.Context, im rvpwire.IM) error {
 		return failed[members[0].SignInName()]
 	}
 	return &ConversationError{SessionID: cv.id, Failed: failed}
+}
+
+// outgoing is a message to the participants of a conversation.
+type outgoing struct {
+	from    rvpwire.Node
+	members []rvpwire.Node // the other participants
+	desc    map[rvpwire.Node]string
+	mime    string
+}
+
+// element builds the r:notification with principal URLs in form f. With
+// one other participant it has one r:notification-to naming them. With
+// more (a chat) it has ONE r:notification-to holding an r:contact for every
+// participant, the sender last: that is how librvp writes chats, and
+// librvp reads only the first r:notification-to, so a message listing the
+// participants in several of them opens a one-to-one conversation there
+// instead of the chat (measured in internal/interop). Both forms are read
+// by rvpwire.ParseNotification; PROTOCOL.md section 7 allows either.
+func (m outgoing) element(f urlForm) *rvpwire.Element {
+	contact := func(n rvpwire.Node) rvpwire.Contact {
+		return rvpwire.Contact{Href: f.url(n), Description: m.desc[n]}
+	}
+	n := rvpwire.Notification{From: contact(m.from), MIME: &m.mime}
+	for _, p := range m.members {
+		n.To = append(n.To, contact(p))
+	}
+	if len(m.members) < 2 {
+		return n.Element()
+	}
+	n.To = append(n.To, contact(m.from))
+	return oneRecipientList(n.Element())
+}
+
+// oneRecipientList merges the r:notification-to elements of a message
+// document into the first one.
+func oneRecipientList(doc *rvpwire.Element) *rvpwire.Element {
+	msg := doc.Child(rvpwire.NSRVP, "message")
+	var first *rvpwire.Element
+	kept := msg.Children[:0]
+	for _, ch := range msg.Children {
+		if ch.Is(rvpwire.NSRVP, "notification-to") {
+			if first != nil {
+				first.Children = append(first.Children, ch.Children...)
+				continue
+			}
+			first = ch
+		}
+		kept = append(kept, ch)
+	}
+	msg.Children = kept
+	return doc
 }
 
 // sendTo NOTIFYs one participant. A 500 from the recipient means it left
@@ -86,7 +142,7 @@ func (c *Client) touchConversation(sid, sender string, to []rvpwire.Contact) {
 	cv := c.convs[sid]
 	isNew := cv == nil
 	if isNew {
-		cv = &Conversation{c: c, id: sid}
+		cv = &Conversation{c: c, id: sid, announced: true} // started by someone else
 		c.convs[sid] = cv
 	}
 	var joined []string
@@ -100,7 +156,7 @@ func (c *Client) touchConversation(sid, sender string, to []rvpwire.Contact) {
 		add(n)
 	}
 	for _, t := range to {
-		if n, err := rvpwire.ParseNodeURL(t.Href, ""); err == nil {
+		if n, err := c.nodeOfLocked(t.Href); err == nil {
 			add(n)
 		}
 	}

@@ -22,6 +22,7 @@ type Conversation struct {
 	// guarded by c.mu
 	members    []rvpwire.Node // other participants, in order of arrival
 	lastTyping time.Time      // last typing notification sent
+	announced  bool           // the others know the conversation (see announce)
 }
 
 // StartConversation creates a conversation with the given contacts (sign-in
@@ -100,6 +101,7 @@ func (cv *Conversation) SendFormatted(ctx context.Context, text string, f Format
 	cv.c.mu.Lock()
 	cv.lastTyping = time.Time{} // the next keystroke announces typing at once
 	cv.c.mu.Unlock()
+	cv.announce(ctx)
 	return cv.broadcast(ctx, rvpwire.TextIM(cv.id, format, text))
 }
 
@@ -120,6 +122,7 @@ func (cv *Conversation) Typing(ctx context.Context) error {
 	if self == nil {
 		return fmt.Errorf("rvpclient: typing: %w", ErrNotSignedIn)
 	}
+	cv.announce(ctx)
 	return cv.broadcast(ctx, rvpwire.TypingIM(cv.id, self.node.SignInName()))
 }
 
@@ -135,8 +138,26 @@ func (cv *Conversation) Invite(ctx context.Context, name string) error {
 	if !slices.Contains(cv.members, n) {
 		cv.members = append(cv.members, n)
 	}
+	cv.announced = true
 	cv.c.mu.Unlock()
 	return cv.broadcast(ctx, rvpwire.JoinIM(cv.id))
+}
+
+// announce opens a conversation with more than one other participant
+// (a chat) that this user started: before its first text or typing
+// notification every participant gets the join control message listing
+// them all, as librvp invites to its chats. librvp opens the chat on a
+// message from a new Session-Id but drops that message's text (measured in
+// internal/interop), so the text must not be the first message. Failures
+// are left to the message that follows, which reports them.
+func (cv *Conversation) announce(ctx context.Context) {
+	cv.c.mu.Lock()
+	need := !cv.announced && len(cv.members) > 1
+	cv.announced = cv.announced || need
+	cv.c.mu.Unlock()
+	if need {
+		_ = cv.broadcast(ctx, rvpwire.JoinIM(cv.id))
+	}
 }
 
 // Leave tells the participants that the user left and forgets the

@@ -39,7 +39,7 @@ func TestDiscover(t *testing.T) {
 		{"dns broken", &fakeResolver{err: errors.New("server misbehaving")}, "", "http://example.com"},
 		{"explicit wins", &fakeResolver{srv: []*net.SRV{{Target: "im.example.com.", Port: 80}}}, "https://chat.example.com:8443", "https://chat.example.com:8443"},
 	} {
-		u, err := discover(context.Background(), tc.res, "example.com", tc.explicit)
+		u, _, err := discover(context.Background(), tc.res, "example.com", tc.explicit)
 		if err != nil || u.String() != tc.want {
 			t.Errorf("%s: got %v, %v; want %s", tc.name, u, err, tc.want)
 		}
@@ -49,7 +49,7 @@ func TestDiscover(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := discover(ctx, &fakeResolver{err: context.Canceled}, "example.com", ""); !IsNetwork(err) {
+	if _, _, err := discover(ctx, &fakeResolver{err: context.Canceled}, "example.com", ""); !IsNetwork(err) {
 		t.Errorf("cancelled lookup: %v", err)
 	}
 }

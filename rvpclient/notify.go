@@ -34,7 +34,7 @@ func (c *Client) handleNotify(_ http.Header, body []byte) error {
 	if err != nil {
 		return fmt.Errorf("rvpclient: notify: %w", err)
 	}
-	from, err := rvpwire.ParseNodeURL(n.From.Href, "")
+	from, err := c.nodeOf(n.From.Href)
 	if err != nil {
 		return fmt.Errorf("rvpclient: notify from %q: %w", n.From.Href, err)
 	}

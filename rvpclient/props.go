@@ -40,7 +40,7 @@ func (c *Client) Watchers(ctx context.Context) ([]Watcher, error) {
 	out := make([]Watcher, 0, len(subs))
 	for _, sub := range subs {
 		w := Watcher{Principal: sub.Principal, ID: sub.ID, Remaining: sub.Timeout}
-		if n, err := rvpwire.ParseNodeURL(sub.Principal, ""); err == nil {
+		if n, err := c.nodeOf(sub.Principal); err == nil {
 			w.Name = n.SignInName()
 		}
 		out = append(out, w)

@@ -24,6 +24,7 @@ type session struct {
 	wg     sync.WaitGroup
 
 	tr          *transport
+	form        urlForm // how principal URLs of the own domain are written to tr
 	mode        Mode
 	callbackURL string // Default/Fixed
 	listener    *callbackListener
@@ -70,14 +71,19 @@ func (s *session) wake() {
 // subscription, maintenance, status. On error everything opened is closed.
 // The returned session is not yet installed in c.
 func (c *Client) connect(ctx context.Context, acct *account, status State) (*session, error) {
-	base, err := discover(ctx, c.opts.Resolver, acct.node.Domain, c.opts.ServerURL)
+	base, viaSRV, err := discover(ctx, c.opts.Resolver, acct.node.Domain, c.opts.ServerURL)
 	if err != nil {
 		return nil, err
 	}
-	tr := c.newTransport(base, acct)
+	c.learnServer(acct.node.Domain, base)
+	form := urlForm{}
+	if viaSRV {
+		form = urlForm{domain: acct.node.Domain, host: base.Host}
+	}
+	tr := c.newTransport(base, acct, form.url(acct.node))
 	c.setCallbackCheck(CallbackUnchecked)
 	sctx, cancel := context.WithCancel(context.Background())
-	s := &session{ctx: sctx, cancel: cancel, tr: tr, mode: c.opts.Mode, kick: make(chan struct{}, 1),
+	s := &session{ctx: sctx, cancel: cancel, tr: tr, form: form, mode: c.opts.Mode, kick: make(chan struct{}, 1),
 		selfTest: &selfTest{seen: make(chan struct{})}}
 	if err := c.openDelivery(ctx, s, base); err != nil {
 		s.stop()
@@ -107,8 +113,10 @@ func (c *Client) abandon(s *session, acct *account) {
 	}
 }
 
-func (c *Client) newTransport(base *url.URL, acct *account) *transport {
-	return &transport{base: base, from: acct.principal, auth: acct.auth, hc: c.opts.HTTPClient,
+// newTransport returns a transport to base that signs as acct and names
+// the user from (the own principal URL in the form that server gets).
+func (c *Client) newTransport(base *url.URL, acct *account, from string) *transport {
+	return &transport{base: base, from: from, auth: acct.auth, hc: c.opts.HTTPClient,
 		ua: c.opts.UserAgent, timeout: c.opts.RequestTimeout, log: c.log}
 }
 

@@ -101,6 +101,7 @@ func (c *Client) SignOut(ctx context.Context) error {
 	c.acct, c.conn, c.self = nil, Disconnected, Contact{}
 	c.contacts, c.convs = map[string]*contact{}, map[string]*Conversation{}
 	c.foreign = map[string]*transport{}
+	c.servers = serverMap{}
 	c.mu.Unlock()
 	c.emit(ConnectionEvent{State: Disconnected})
 	return errors.Join(errs...)

@@ -7,11 +7,11 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
-	"rendezvous/rvpclient"
 )
 
-func describeEvents(l *eventLog[rvpclient.Event], from int) string {
+// describeEvents lists the items of l from index from, one a line, for a
+// failure message (rvpclient events or libpurple signals).
+func describeEvents[T any](l *eventLog[T], from int) string {
 	items, _ := l.snapshot()
 	var b strings.Builder
 	for _, e := range items[min(from, len(items)):] {

@@ -215,7 +215,7 @@ func (s *scenario) aliceStartsGroupChat(carolEvents *eventLog[rvpclient.Event]) 
 		return (g.Member == "ReceivedChatMsg" || g.Member == "ReceivedImMsg") && plainText(g.Args[2]) == hello
 	})
 	if err != nil {
-		t.Fatalf("librvp did not receive the group message: %v", err)
+		t.Fatalf("librvp did not receive the group message: %v; librvp's signals: %s", err, describeEvents(s.signals, from))
 	}
 	if got.Member != "ReceivedChatMsg" {
 		t.Errorf("librvp took the three-party message as %s, want a chat message", got.Member)
