@@ -67,6 +67,20 @@
 //   - Presence notifications to watchers are asynchronous and best effort:
 //     a bounded queue feeds a fixed set of workers; when it is full the
 //     notification is dropped and counted (a watcher refreshes on renewal).
+//   - Property notifications (PROTOCOL.md 10, rule 2): a PROPPATCH that
+//     changes d:displayname, r:email, r:mobile-state or r:mobile-description
+//     (setting the value it already has is no change) sends each
+//     update/propchange watcher that has the read right (as for PROPFIND)
+//     an r:propnotification holding those four properties as they are now,
+//     without r:state. r:state travels alone in its own notifications,
+//     gated by the presence right: a watcher denied presence still hears of
+//     a new display name, one denied read still sees the state. Both are
+//     routed like presence (local logins, poll queues, foreign servers). A
+//     newer notification replaces an older queued one only when it comes
+//     from the same node and carries the same properties (poll queues, also
+//     for notifications forwarded by other servers), and a foreign
+//     watcher's server is owed at most one state and one properties
+//     notification per subscription.
 //   - Federation (PROTOCOL.md 10): a Call-Back that names a node (path under
 //     /instmsg/aliases/ or /instmsg/local/) is that node's server, found by
 //     SRV _rvp._tcp.<host>, then the host on port 80 (a host with a port or
@@ -79,8 +93,8 @@
 //   - Server-to-server retries: a transport failure or a 502/503/504 is
 //     retried Options.ForwardRetries (4) times with backoff
 //     Options.ForwardBackoff (2 s) doubling, at most a minute. Presence: in
-//     memory, one pending notification per subscription (a newer state
-//     replaces it), then logged and counted (rvpd_forward_failures_total);
+//     memory, one pending state and one pending properties notification per
+//     subscription (a newer one of the same kind replaces it), then logged and counted (rvpd_forward_failures_total);
 //     a restart forgets pending retries. A forwarded IM: retried while the
 //     sender waits (at most 4 CallbackTimeouts); the sender's answer is
 //     the outcome (412 when no server took it).

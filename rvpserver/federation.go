@@ -26,9 +26,9 @@ import (
 // A server-to-server delivery that fails in transport or is answered 502,
 // 503 or 504 is retried Options.ForwardRetries times, waiting
 // Options.ForwardBackoff and doubling it each time (at most a minute).
-// Presence is retried in memory, one pending notification per
-// subscription (a newer one replaces it, so the watcher's server gets the
-// latest state); after the last retry it is dropped, logged and counted
+// Presence is retried in memory, one pending notification of each kind
+// (r:state, other properties) per subscription (a newer one of the same
+// kind replaces it, so the watcher's server gets the latest values); after the last retry it is dropped, logged and counted
 // (rvpd_forward_failures_total); a restart forgets pending retries (the
 // watcher's next renewal answer holds the state). A NOTIFY that a login
 // forwards to another server (an IM) is retried while its sender waits,
@@ -212,7 +212,7 @@ func (m *outMsg) withHeader(name, value string) *outMsg {
 	return &c
 }
 
-// pendingForward is the presence notification owed to the server of one
+// pendingForward is the property notification owed to the server of one
 // foreign watcher (a propchange subscription); guarded by Server.mu.
 type pendingForward struct {
 	url     *url.URL
@@ -222,42 +222,58 @@ type pendingForward struct {
 	waiting bool // a retry timer is armed
 }
 
+// fwdKey names a slot of notifications owed to a foreign watcher: each
+// subscription has one for r:state and one for the other properties, so a
+// newer state never replaces a display-name change still owed, nor the
+// other way round.
+type fwdKey struct {
+	sub   uint64
+	props bool
+}
+
+func (k fwdKey) timer() timerKey {
+	if k.props {
+		return timerKey{timerForwardProps, k.sub}
+	}
+	return timerKey{timerForward, k.sub}
+}
+
 // forwardPresenceLocked queues m for sub's watcher server, replacing an
-// older notification still owed to it; mu must be held.
-func (s *Server) forwardPresenceLocked(sub *subscription, u *url.URL, m *outMsg) {
-	p := s.fwd[sub.ID]
+// older notification of the same kind still owed to it; mu must be held.
+func (s *Server) forwardPresenceLocked(k fwdKey, u *url.URL, m *outMsg) {
+	p := s.fwd[k]
 	if p == nil {
 		p = &pendingForward{url: u}
-		s.fwd[sub.ID] = p
+		s.fwd[k] = p
 	}
 	p.m, p.attempt = m, 0
 	if p.waiting {
 		p.waiting = false
-		s.timers.cancel(timerKey{timerForward, sub.ID})
+		s.timers.cancel(k.timer())
 	}
 	if !p.busy {
-		s.dispatchForwardLocked(sub.ID, p)
+		s.dispatchForwardLocked(k, p)
 	}
 }
 
 // dispatchForwardLocked hands p's attempt to the delivery workers; when
 // their queue is full the notification is dropped and counted like any
 // other presence delivery (the watcher refreshes on renewal).
-func (s *Server) dispatchForwardLocked(id uint64, p *pendingForward) {
+func (s *Server) dispatchForwardLocked(k fwdKey, p *pendingForward) {
 	select {
-	case s.jobs <- func(ctx context.Context) { s.tryForward(ctx, id) }:
+	case s.jobs <- func(ctx context.Context) { s.tryForward(ctx, k) }:
 		p.busy = true
 	default:
-		delete(s.fwd, id)
+		delete(s.fwd, k)
 		s.met.asyncDropped.Add(1)
 	}
 }
 
-// tryForward makes one attempt for subscription id's pending notification
-// on a delivery worker, then retires it, sends a newer one or arms a retry.
-func (s *Server) tryForward(ctx context.Context, id uint64) {
+// tryForward makes one attempt for slot k's pending notification on a
+// delivery worker, then retires it, sends a newer one or arms a retry.
+func (s *Server) tryForward(ctx context.Context, k fwdKey) {
 	s.mu.Lock()
-	p := s.fwd[id]
+	p := s.fwd[k]
 	if p == nil {
 		s.mu.Unlock()
 		return
@@ -270,22 +286,22 @@ func (s *Server) tryForward(ctx context.Context, id uint64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p.busy = false
-	if s.fwd[id] != p || s.state != stateRunning {
+	if s.fwd[k] != p || s.state != stateRunning {
 		return
 	}
-	if p.m != m { // a newer state arrived meanwhile
-		s.dispatchForwardLocked(id, p)
+	if p.m != m { // a newer notification arrived meanwhile
+		s.dispatchForwardLocked(k, p)
 		return
 	}
 	if !retryable(code, err) || p.attempt >= s.cfg.ForwardRetries {
-		delete(s.fwd, id)
-		s.forwardDone(id, p, code, err)
+		delete(s.fwd, k)
+		s.forwardDone(k.sub, p, code, err)
 		return
 	}
 	p.attempt++
 	p.waiting = true
 	s.met.forwardRetries.Add(1)
-	s.timers.set(timerKey{timerForward, id}, s.now().Add(s.backoff(p.attempt)))
+	s.timers.set(k.timer(), s.now().Add(s.backoff(p.attempt)))
 }
 
 // forwardDone reports the end of a presence forward: a failure (no
@@ -305,18 +321,20 @@ func (s *Server) forwardDone(id uint64, p *pendingForward, code int, err error) 
 }
 
 // retryForwardLocked runs when a retry timer fires; mu must be held.
-func (s *Server) retryForwardLocked(id uint64) {
-	if p := s.fwd[id]; p != nil && p.waiting {
+func (s *Server) retryForwardLocked(k fwdKey) {
+	if p := s.fwd[k]; p != nil && p.waiting {
 		p.waiting = false
-		s.dispatchForwardLocked(id, p)
+		s.dispatchForwardLocked(k, p)
 	}
 }
 
 // dropForwardLocked forgets what is owed for a removed subscription.
 func (s *Server) dropForwardLocked(id uint64) {
-	if _, ok := s.fwd[id]; ok {
-		delete(s.fwd, id)
-		s.timers.cancel(timerKey{timerForward, id})
+	for _, k := range []fwdKey{{id, false}, {id, true}} {
+		if _, ok := s.fwd[k]; ok {
+			delete(s.fwd, k)
+			s.timers.cancel(k.timer())
+		}
 	}
 }
 

@@ -69,7 +69,7 @@ func (s *Server) handleNotify(rq *request) (*reply, error) {
 	}
 	m := &outMsg{header: http.Header{}, body: rq.body}
 	if !n.IsMessage() {
-		m.coalesce = n.From.Href
+		m.coalesce = coalesceKey(n.From.Href, n.Update)
 	}
 	rvpwire.SetHeader(m.header, rvpwire.HeaderVersion, rvpwire.Version)
 	rvpwire.SetHeader(m.header, rvpwire.HeaderFromPrincipal, rq.who.principal)

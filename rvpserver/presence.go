@@ -2,7 +2,6 @@ package rvpserver
 
 import (
 	"cmp"
-	"context"
 	"slices"
 
 	"rendezvous/internal/rvpwire"
@@ -113,29 +112,7 @@ func (s *Server) notifyWatchersLocked(alias string, change func(*subscription) (
 			continue
 		}
 		if b, a := change(sub); b != a {
-			s.sendPresenceLocked(sub, a)
+			s.sendUpdateLocked(sub, rvpwire.PropertyUpdate{State: &rvpwire.LeasedState{Value: a}})
 		}
 	}
-}
-
-// sendPresenceLocked routes one property notification for sub: to the
-// logins of a local subscriber, or as a NOTIFY to a foreign Call-Back.
-func (s *Server) sendPresenceLocked(sub *subscription, st rvpwire.State) {
-	n := rvpwire.Notification{
-		From:   rvpwire.Contact{Href: sub.NodeURL},
-		To:     []rvpwire.Contact{{Href: sub.CallBack}},
-		Update: &rvpwire.PropertyUpdate{State: &rvpwire.LeasedState{Value: st}},
-	}
-	m := &outMsg{header: s.serverHeader(2), body: rvpwire.Marshal(n.Element()), coalesce: sub.NodeURL}
-	s.met.presenceNotifies.Add(1)
-	if local := s.localNode(sub.CallBack); local != "" {
-		s.dispatchAsyncLocked(s.planLocked(local, m), m)
-		return
-	}
-	if u, ok := serverRoute(sub.CallBack); ok {
-		s.forwardPresenceLocked(sub, u, m)
-		return
-	}
-	cb := sub.CallBack // a foreign watcher with a plain listener URL
-	s.async(func(ctx context.Context) { s.deliver(ctx, 0, cb, m) })
 }

@@ -19,6 +19,8 @@ const (
 // handleProppatch sets properties of the requester's own node (else 403):
 // the leased r:state (a view) and displayname, email, mobile-state,
 // mobile-description. Other properties are answered with a 403 propstat.
+// Watchers hear of a state they see change, and of a change to the other
+// properties (propnotify.go).
 func (s *Server) handleProppatch(rq *request) (*reply, error) {
 	if rq.who.alias != rq.node.Alias {
 		return nil, rvpwire.Status(http.StatusForbidden, "PROPPATCH of another principal's node")
@@ -43,13 +45,17 @@ func (s *Server) handleProppatch(rq *request) (*reply, error) {
 		el, stOps := s.applyStateLocked(alias, pu.State)
 		set, ops = append(set, el), append(ops, stOps...)
 	}
-	if acct, els := updateProps(s.accounts[alias], pu.Props); len(els) > 0 {
+	old := s.accounts[alias]
+	if acct, els := updateProps(old, pu.Props); len(els) > 0 {
 		s.accounts[alias] = acct
 		set = append(set, els...)
 		ops = append(ops, putRecord(BucketAccounts, alias, acct))
 	}
 	w := s.submitLocked(ops...)
 	s.presenceChangedLocked(alias, before)
+	if propsChanged(old, s.accounts[alias]) {
+		s.propsChangedLocked(alias)
+	}
 	s.mu.Unlock()
 	if err := w.wait(rq.r.Context()); err != nil {
 		return nil, err

@@ -40,7 +40,7 @@ type Server struct {
 	views    map[uint64]*viewRecord
 	viewsOf  map[string]map[uint64]*viewRecord // alias -> live views
 	ctr      counters
-	fwd      map[uint64]*pendingForward // presence owed to foreign watchers' servers, by subscription
+	fwd      map[fwdKey]*pendingForward // property notifications owed to foreign watchers' servers
 
 	commits   *committer
 	timers    *scheduler
@@ -92,7 +92,7 @@ func New(opts *Options) (*Server, error) {
 		cfg: cfg, log: cfg.Logger, verifier: v,
 		client:   newCallbackClient(cfg.CallbackTimeout, cfg.DialContext),
 		disc:     newDiscovery(cfg.Resolver, cfg.Now),
-		fwd:      map[uint64]*pendingForward{},
+		fwd:      map[fwdKey]*pendingForward{},
 		inflight: make(chan struct{}, cfg.MaxOutstanding),
 		sendSem:  make(chan struct{}, cfg.MaxDeliveries),
 		jobs:     make(chan func(context.Context), asyncQueueLen),
@@ -211,8 +211,8 @@ func (s *Server) onTimer(k timerKey) {
 		if sub := s.subs[k.id]; sub != nil && sub.queue != nil {
 			s.expireItemsLocked(sub, now)
 		}
-	case timerForward:
-		s.retryForwardLocked(k.id)
+	case timerForward, timerForwardProps:
+		s.retryForwardLocked(fwdKey{k.id, k.kind == timerForwardProps})
 	case timerPollDrop:
 		if sub := s.subs[k.id]; sub != nil && sub.queue != nil {
 			s.dropQueueIfStaleLocked(sub, now)

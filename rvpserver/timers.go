@@ -10,11 +10,12 @@ import (
 type timerKind uint8
 
 const (
-	timerSub       timerKind = iota + 1 // subscription expiry
-	timerView                           // presence lease expiry
-	timerPollItems                      // earliest PollMsgLifeTime of a queue
-	timerPollDrop                       // PollDropMsgLifeTime of a queue
-	timerForward                        // retry of presence to a foreign watcher's server
+	timerSub          timerKind = iota + 1 // subscription expiry
+	timerView                              // presence lease expiry
+	timerPollItems                         // earliest PollMsgLifeTime of a queue
+	timerPollDrop                          // PollDropMsgLifeTime of a queue
+	timerForward                           // retry of presence to a foreign watcher's server
+	timerForwardProps                      // retry of other properties to a foreign watcher's server
 )
 
 type timerKey struct {
