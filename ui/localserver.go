@@ -116,7 +116,16 @@ func (w *SignInWindow) showAccountForm(info LocalServerInfo) {
 func enterMovesOn(d *dialog.FormDialog, c fyne.Canvas, entries ...*widget.Entry) {
 	for i, e := range entries {
 		if i == len(entries)-1 {
-			e.OnSubmitted = func(string) { d.Submit() }
+			e.OnSubmitted = func(string) {
+				// The form learns of an entry's new error only once the entry
+				// loses the focus: check them all here.
+				for _, x := range entries {
+					if x.Validator != nil && x.Validator(x.Text) != nil {
+						return
+					}
+				}
+				d.Submit()
+			}
 			continue
 		}
 		next := entries[i+1]

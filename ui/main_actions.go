@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -117,7 +118,8 @@ func (w *MainWindow) promptLine(f lineForm) {
 		}
 	}, w.win)
 	enterMovesOn(d, w.win.Canvas(), f.entry)
-	d.Resize(fyne.NewSize(360, 0))
+	// As wide as the window allows: a wider dialog is cut off at its edges.
+	d.Resize(fyne.NewSize(min(360, w.win.Canvas().Size().Width-2*theme.Padding()), 0))
 	d.Show()
 	w.win.Canvas().Focus(f.entry)
 }
@@ -125,7 +127,13 @@ func (w *MainWindow) promptLine(f lineForm) {
 func (w *MainWindow) promptAddContact() {
 	name := widget.NewEntry()
 	name.SetPlaceHolder("bob@example.com")
-	name.Validator = func(s string) error { return signInNameError(strings.TrimSpace(s)) }
+	name.Validator = func(s string) error {
+		s = strings.TrimSpace(s)
+		if sameName(s, w.self.SignInName) {
+			return errPlain("That is your own sign-in name.")
+		}
+		return signInNameError(s)
+	}
 	w.promptLine(lineForm{title: "Add a Contact", confirm: "Add", label: "Sign-in name",
 		hint: "The contact sees that you added them.", entry: name, done: w.addContact})
 }

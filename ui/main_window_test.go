@@ -177,6 +177,18 @@ func TestAddContactByKeyboard(t *testing.T) {
 	}
 }
 
+func TestAddingYourselfIsRefused(t *testing.T) {
+	w := newTestMain(t)
+	w.promptAddContact()
+	entry := w.Window().Canvas().Focused().(*widget.Entry)
+	test.Type(entry, " ALICE@localhost")
+	entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	w.settle()
+	if len(w.svc.added) != 0 || entry.Validate() == nil {
+		t.Fatalf("the user's own sign-in name was added: %q", w.svc.added)
+	}
+}
+
 func TestChangeDisplayName(t *testing.T) {
 	w := newTestMain(t)
 	w.promptDisplayName()

@@ -62,7 +62,7 @@ func (w *MainWindow) showProperties(c Contact) {
 		return func() { v.answer(w, fresh, err) }
 	})
 	if !ok {
-		v.note.SetText("")
+		v.note.Hide()
 	}
 }
 
@@ -106,6 +106,7 @@ func (v *propertiesView) answer(w *MainWindow, fresh Contact, err error) {
 	}
 	v.fill(w, c)
 	v.note.SetText("")
+	v.note.Hide()
 }
 
 func selectableLabel(s string) *widget.Label {

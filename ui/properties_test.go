@@ -22,8 +22,8 @@ func TestPropertiesAreFetchedWhenOpened(t *testing.T) {
 		t.Fatalf("before the answer: %+v", got)
 	}
 	w.settle()
-	if got := shownProps(v); got != (propsShown{"Robert", "Away", "robert@example.org", "Yes", ""}) {
-		t.Fatalf("after the answer: %+v", got)
+	if got := shownProps(v); got != (propsShown{"Robert", "Away", "robert@example.org", "Yes", ""}) || v.note.Visible() {
+		t.Fatalf("after the answer: %+v (note shown %v)", got, v.note.Visible())
 	}
 	if !slices.Equal(w.svc.asked, []string{bob.SignInName}) {
 		t.Fatalf("asked for %q", w.svc.asked)
