@@ -11,14 +11,31 @@
 //
 // Scenario (TestLibrvpFinch, TestLibrvpPidgin): bob signs in with librvp
 // (Digest as EXAMPLE\bob, checked on the wire), presence both ways, a chat
-// hosted by librvp with two rvpclient users, typing and messages both ways,
-// librvp's eight statuses seen by rvpclient and rvpclient's seen by librvp,
-// blocking both ways through ACLs (403, presence hidden and restored), 412 for
-// a user who never signed in, sign-out. TestLibrvpFinchSRV and
-// TestLibrvpFinchSRVPort repeat it with an SRV record (a DNS server on
-// 127.0.0.1:53); they and an rvpclient-initiated group chat are known to fail
-// and run only with RVP_INTEROP_KNOWN_BUGS=1 (see skipKnownSRVBug and
-// aliceStartsGroupChat).
+// hosted by librvp with two rvpclient users, a chat started by rvpclient
+// (alice) with librvp and carol, typing and messages both ways in one
+// Session-Id, librvp's eight statuses seen by rvpclient and rvpclient's seen
+// by librvp, a second librvp login of bob, a server restart, blocking both
+// ways through ACLs (403, presence hidden and restored), 412 for a user who
+// never signed in, sign-out. TestLibrvpFinchSRV and TestLibrvpFinchSRVPort
+// repeat it with an SRV record (a DNS server on 127.0.0.1:53) naming
+// im.example.com, port 80 or 8081: librvp then names everybody
+// http://im.example.com[:8081]/instmsg/aliases/<alias> and recognises a
+// principal only in that form (a message from another form lands on a
+// temporary buddy and its answer starts a new Session-Id), so rvpclient,
+// which found rvpd through the same record, writes its own domain's
+// principal URLs in that form too and reads them back as sign-in names
+// (rvpclient/names.go); every request alice sends is checked for it.
+//
+// librvp's chat form: it reads only the first r:notification-to, so a chat
+// message lists every participant, the sender included, as r:contact in ONE
+// r:notification-to; and it drops the text of a message that opens a chat,
+// so the chat is opened with a join control message (librvp's own invite)
+// first. rvpclient does both for conversations with more than one other
+// participant.
+//
+// RVP_INTEROP_KNOWN_BUGS=1 also runs a check that fails on a librvp bug we
+// cannot work around: with an SRV port, a second librvp login of bob hangs
+// on its own principal URL (see bobTwice).
 //
 // Two librvp bugs are worked around, both independent of the server:
 //
@@ -42,7 +59,7 @@
 // preloaded merely to load the plugin (the symbol is called only on paths
 // that finch never reaches in these tests). And librvp 0.9.7 crashes when a
 // buddy who already sent it a one-to-one message writes in a chat, whatever
-// the wire form; the scenario opens the chat first.
+// the wire form; the scenario opens both chats first.
 //
 // Isolation: the test binary re-executes itself under unshare(1) in a new
 // network and mount namespace where only loopback exists, and bind-mounts a

@@ -56,33 +56,16 @@ func TestLibrvpPidgin(t *testing.T) { runScenario(t, pidginFrontend, plainDomain
 
 // TestLibrvpFinchSRV publishes _rvp._tcp.example.com -> im.example.com:80,
 // the Exchange deployment layout: both clients find rvpd through the SRV
-// record and address it by a host name other than the IM domain.
-func TestLibrvpFinchSRV(t *testing.T) {
-	skipKnownSRVBug(t)
-	runScenario(t, finchFrontend, srvDomain)
-}
+// record and address it by a host name other than the IM domain. librvp
+// names everybody http://im.example.com/instmsg/aliases/<alias>; rvpd
+// answers each client in its own form, and rvpclient writes and reads that
+// form too (rvpclient/names.go).
+func TestLibrvpFinchSRV(t *testing.T) { runScenario(t, finchFrontend, srvDomain) }
 
 // TestLibrvpFinchSRVPort publishes an SRV record with port 8081: librvp
-// then writes the port into every principal URL it sends.
-func TestLibrvpFinchSRVPort(t *testing.T) {
-	skipKnownSRVBug(t)
-	runScenario(t, finchFrontend, srvPortDomain)
-}
-
-// skipKnownSRVBug skips the SRV layouts unless RVP_INTEROP_KNOWN_BUGS=1. They fail
-// on rvpd as of this writing: librvp builds principal URLs from the SRV
-// target (http://im.example.com[:port]/instmsg/aliases/bob) and ignores
-// every 207 body whose d:href is not in that form, but rvpd writes hrefs
-// with its first domain (http://example.com/...); and a principal URL with a
-// port is not recognised as local (no Digest challenge, 403 on the login
-// SUBSCRIBE) unless HostNames lists host:port. Enable them once rvpd renders
-// principal URLs in the form each client uses (and rvpclient maps the SRV
-// target host back to the sign-in domain).
-func skipKnownSRVBug(t *testing.T) {
-	if !knownBugs() && !inNamespace() {
-		t.Skip("interop: SRV layouts fail on rvpd (principal URL form, see skipKnownSRVBug); RVP_INTEROP_KNOWN_BUGS=1 runs them")
-	}
-}
+// then writes the port into every principal URL it sends, and so does
+// rvpclient.
+func TestLibrvpFinchSRVPort(t *testing.T) { runScenario(t, finchFrontend, srvPortDomain) }
 
 // netLayout is how the clients find rvpd.
 type netLayout struct {
@@ -102,9 +85,13 @@ var (
 // imHost is the IM server's host name in the SRV layouts.
 const imHost = "im." + domain
 
-// bobURL is bob's principal URL as librvp builds it: from the server it
-// found (the SRV target, else the domain), with the port unless it is 80.
-func (s *scenario) bobURL() string {
+// bobURL is bob's principal URL as librvp builds it.
+func (s *scenario) bobURL() string { return s.principalURL("bob") }
+
+// principalURL is the principal URL of alias as both librvp and rvpclient
+// build it: from the server they found (the SRV target, else the domain),
+// with the port unless it is 80.
+func (s *scenario) principalURL(alias string) string {
 	host := domain
 	if rec := s.layout.srv; rec != nil {
 		host = rec.target
@@ -112,7 +99,28 @@ func (s *scenario) bobURL() string {
 			host = fmt.Sprintf("%s:%d", host, rec.port)
 		}
 	}
-	return "http://" + host + "/instmsg/aliases/bob"
+	return "http://" + host + "/instmsg/aliases/" + alias
+}
+
+// wantAliceForm checks that every request rvpclient sent as alice named
+// her in the layout's principal URL form (RVP-From-Principal), the form
+// librvp recognises her by.
+func (s *scenario) wantAliceForm() {
+	items, _ := s.wire.exchanges.snapshot()
+	n := 0
+	for _, x := range items {
+		if x.User != alice {
+			continue
+		}
+		n++
+		if x.From != s.principalURL("alice") {
+			s.t.Errorf("rvpclient's %s %s as alice: RVP-From-Principal %q, want %q", x.Method, x.URI, x.From, s.principalURL("alice"))
+			return
+		}
+	}
+	if n == 0 {
+		s.t.Errorf("no authenticated request of alice on the wire")
+	}
 }
 
 func runScenario(t *testing.T, fe frontend, layout netLayout) {
@@ -132,6 +140,7 @@ func runScenario(t *testing.T, fe frontend, layout netLayout) {
 	s.aliceStartsGroupChat(carolEvents)
 	cv := s.aliceTypesAndWrites()
 	im := s.bobReplies(cv)
+	s.wantAliceForm()
 	s.serverRestarts(cv, im)
 	s.bobTwice(cv)
 	s.bobTypes(cv)

@@ -189,19 +189,15 @@ func (s *scenario) bobHostsChat(carolEvents *eventLog[rvpclient.Event]) {
 }
 
 // aliceStartsGroupChat: alice opens a conversation with bob and carol.
-// rvpclient writes one r:notification-to per participant; librvp reads only
-// the contacts inside the first r:notification-to, so it takes the message
-// for a one-to-one IM instead of a chat. librvp itself writes ONE
-// r:notification-to holding an r:contact for every participant, the sender
-// included; a message in that form (measured with a hand-made NOTIFY) makes
-// librvp open a chat with everybody in it. Runs with RVP_INTEROP_KNOWN_BUGS=1
-// until rvpclient writes that form.
+// librvp reads only the contacts inside the first r:notification-to, so
+// rvpclient writes ONE r:notification-to holding an r:contact for every
+// participant, the sender included, as librvp does; and since librvp drops
+// the text of the message that opens a chat, rvpclient opens it with the
+// join control message first, as librvp invites. librvp must show the text
+// as a chat message, and carol (rvpclient) must get it in alice's
+// conversation.
 func (s *scenario) aliceStartsGroupChat(carolEvents *eventLog[rvpclient.Event]) {
 	t := s.t
-	if !knownBugs() {
-		t.Log("skipped: alice's three-party conversation (rvpclient writes several r:notification-to; RVP_INTEROP_KNOWN_BUGS=1 runs it)")
-		return
-	}
 	cv, err := s.alice.StartConversation(bob, carol)
 	if err != nil {
 		t.Fatal(err)

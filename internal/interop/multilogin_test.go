@@ -55,6 +55,15 @@ func (s *scenario) bobTwice(cv *rvpclient.Conversation) {
 		t.Log("skipped: bob's second login needs finch")
 		return
 	}
+	if rec := s.layout.srv; rec != nil && rec.port != 80 && !knownBugs() {
+		// librvp's own bug, whatever the server answers: a second librvp
+		// login of bob reads the answer to its own-node SUBSCRIBE (the same
+		// bytes the first login read without trouble), makes a buddy of
+		// bob@im.example.com:8081 from its own principal URL and hangs
+		// looking up _rvp._tcp.im.example.com:8081 (librvp-debug-2.log).
+		t.Log("skipped: bob's second login with an SRV port (librvp 0.9.7 hangs on its own principal URL with a port; RVP_INTEROP_KNOWN_BUGS=1 runs it)")
+		return
+	}
 	b2 := s.startSecondBob()
 	first := &bobLogin{purple: s.purple, signals: s.signals, account: s.account}
 
