@@ -21,6 +21,14 @@
 // Start loads accounts, subscriptions, presence views, poll queues and
 // counters, and expires at once whatever ran out while the server was down.
 //
+// Ids: Subscription-Id and r:view-id values are decimal integers at most
+// 2^31-1 (librvp reads them with %d). A fresh store (no counters record,
+// e.g. after a wipe) starts them at a random value in [2^20, 2^30)
+// (Options.FirstID pins it), so a client left over from before the wipe
+// cannot UNSUBSCRIBE a new subscription with a stale id; past 2^31-1 a
+// counter restarts at a new random value, skipping ids in use. A store
+// that has its counters keeps them.
+//
 // Behaviour where the contract leaves a choice (status codes in brackets):
 //
 //   - Authentication: every request needs Digest unless its

@@ -70,7 +70,7 @@ func fixCall(s *Server, method, from, node string, hdr map[string]string, body s
 
 func TestProtocolSection12(t *testing.T) {
 	fixed := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
-	s, err := New(&Options{Domains: []string{fixHost}, DisableAuth: true, Now: func() time.Time { return fixed }})
+	s, err := New(&Options{Domains: []string{fixHost}, DisableAuth: true, FirstID: 1, Now: func() time.Time { return fixed }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ type loaded struct {
 	polls    map[uint64]*pollStateRecord
 	items    map[uint64][]*pollItemRecord
 	ctr      counters
+	fresh    bool // no counters record: a new (or wiped) store
 }
 
 func load(ctx context.Context, st Store) (*loaded, error) {
@@ -50,6 +51,7 @@ func load(ctx context.Context, st Store) (*loaded, error) {
 	v, err := st.Get(ctx, BucketMeta, countersKey)
 	switch {
 	case errors.Is(err, ErrNotFound):
+		ld.fresh = true
 	case err != nil:
 		return nil, err
 	default:
@@ -72,12 +74,16 @@ func scanJSON[T any](ctx context.Context, st Store, b Bucket, fn func(key string
 }
 
 // install builds the in-memory model from ld and arms every timer; mu must
-// be held. Counters never go below an id in use.
+// be held. A fresh store's counters are seeded (ids.go); counters never go
+// below an id in use.
 func (s *Server) install(ld *loaded) {
 	for _, a := range ld.accounts {
 		s.accounts[a.Alias] = a
 	}
 	s.ctr = ld.ctr
+	if ld.fresh {
+		s.cfg.seedCounters(&s.ctr)
+	}
 	for _, r := range ld.subs {
 		sub := &subscription{subRecord: *r}
 		if r.isPoll() {

@@ -135,6 +135,11 @@ type Options struct {
 	// further one (at most a minute). Default 2 s.
 	ForwardBackoff time.Duration
 
+	// FirstID is the first subscription id and view id a fresh store
+	// hands out (tests pin it); 0 means a random start in [2^20, 2^30)
+	// (ids.go). At most 2^30.
+	FirstID uint64
+
 	// DisableAuth turns Digest authentication off: a request is taken to
 	// come from its RVP-From-Principal. For tests and the desktop app's
 	// throwaway loopback server only; never for a reachable rvpd.
@@ -216,6 +221,9 @@ func normalize(opts *Options) (*config, error) {
 	}
 	if c.ForwardBackoff <= 0 {
 		c.ForwardBackoff = DefaultForwardBackoff
+	}
+	if c.FirstID > maxRandomID {
+		return nil, fmt.Errorf("%w: FirstID %d is over %d", ErrInvalidOptions, c.FirstID, maxRandomID)
 	}
 	if c.Store == nil {
 		c.Store = NewMemoryStore()

@@ -94,8 +94,7 @@ func (s *Server) applyStateLocked(alias string, ls *rvpwire.LeasedState) (*rvpwi
 	lease := clampLease(ls.Timeout)
 	now := s.now()
 	if v == nil {
-		s.ctr.NextView++
-		v = &viewRecord{ID: s.ctr.NextView, Alias: alias}
+		v = &viewRecord{ID: s.cfg.nextID(&s.ctr.NextView, func(id uint64) bool { return s.views[id] != nil }), Alias: alias}
 	}
 	s.ctr.NextSet++
 	v.State, v.Default, v.Timeout = ls.Value, echo.Default, int64(lease/time.Second)

@@ -132,8 +132,7 @@ func validCallback(cb string) bool {
 
 // createSubLocked assigns an id, installs and persists sub; mu must be held.
 func (s *Server) createSubLocked(sub *subscription, life time.Duration) *commitWait {
-	s.ctr.NextSub++
-	sub.ID = s.ctr.NextSub
+	sub.ID = s.cfg.nextID(&s.ctr.NextSub, func(id uint64) bool { return s.subs[id] != nil })
 	sub.Expires = s.now().Add(life)
 	s.addSubLocked(sub)
 	ops := []Op{putRecord(BucketSubscriptions, idKey(sub.ID), &sub.subRecord), s.countersOpLocked()}
