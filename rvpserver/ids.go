@@ -12,7 +12,7 @@ import (
 // value in [minRandomID, maxRandomID), or at Options.FirstID, so that a
 // client left over from before a wipe does not hold an id the new store
 // hands to someone else. From a random start at least 2^30 ids are handed
-// out before the counter passes maxID (over 30 years at 100 a minute);
+// out before the counter passes maxID (about 20 years at 100 a minute);
 // then it restarts at a new start, skipping ids still in use. A store
 // that has its counters keeps them.
 const (
