@@ -44,7 +44,7 @@ func Icons() []Icon {
 // front (bottom left, tail to the left), in unit-square coordinates.
 func backBubble() Shape {
 	body := RoundRect(0.60, 0.39, 0.25, 0.17, 0.13)
-	tail := Triangle(0.70, 0.50, 0.80, 0.48, 0.84, 0.66)
+	tail := Triangle(0.70, 0.54, 0.83, 0.50, 0.85, 0.67)
 	return SmoothUnion(body, tail, 0.04)
 }
 
@@ -77,7 +77,7 @@ func AppIcon(size int) *image.NRGBA {
 func TrayIcon(size int) *image.NRGBA {
 	img := image.NewNRGBA(image.Rect(0, 0, size, size))
 	back, front := backBubble(), frontBubble()
-	zoom := func(s Shape) Shape { return Zoom(s, 1.38, 0.505, 0.535) }
+	zoom := func(s Shape) Shape { return Zoom(s, 1.3, 0.51, 0.535) }
 	Paint(img, zoom(Subtract(back, Grow(front, 0.04))), teal)
 	Paint(img, zoom(front), blue)
 	Paint(img, zoom(typingDots()), white)
