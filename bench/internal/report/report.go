@@ -39,8 +39,9 @@ func WriteMarkdown(w io.Writer, d *Doc) error {
 	var b strings.Builder
 	b.WriteString("# Benchmarks\n\n")
 	b.WriteString("Every figure below comes from one run of the command below on the machine below; nothing\n")
-	b.WriteString("is edited by hand. Run it again to reproduce (it takes about 15 minutes and uses loopback\n")
-	b.WriteString("only).\n\n")
+	b.WriteString("is edited by hand. Run it again to reproduce (about 10 minutes, more when the desktop app\n")
+	b.WriteString("needs a cold build; loopback only). Figures from a busy machine are not comparable, hence the\n")
+	b.WriteString("load average below.\n\n")
 	fmt.Fprintf(&b, "Command: `%s`\n\n", d.Command)
 	fmt.Fprintf(&b, "Run: %s, %s\n\n", d.Started.UTC().Format("2006-01-02 15:04 MST"), d.Elapsed.Round(time.Second))
 	b.WriteString("Machine:\n\n")
