@@ -24,8 +24,13 @@ run: deps
 	$(GO) build -o $(BIN)/rendezvous .
 	./$(BIN)/rendezvous $(ARGS)
 
-test: deps check unit smoke
-	@echo "make test: all checks passed"
+# The steps run in order; the last line names the step that failed, or says
+# that all passed.
+TEST_STEPS := check unit smoke
+test: deps
+	@start=$$(date +%s); for step in $(TEST_STEPS); do \
+		$(MAKE) --no-print-directory $$step || { echo "make test: FAILED in step '$$step' after $$(( $$(date +%s) - start )) s (output above)"; exit 1; }; \
+	done; echo "make test: PASSED: gofmt, go vet, staticcheck, go test -race, GUI smoke run ($$(( $$(date +%s) - start )) s)"
 
 check:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
