@@ -93,6 +93,12 @@ func run(ctx context.Context, args []string) error {
 	if fs.NArg() > 0 {
 		which = fs.Arg(0)
 	}
+	if fs.NArg() > 1 {
+		return fmt.Errorf("unexpected %q: flags go before the figure name", fs.Arg(1))
+	}
+	if !knownFigure(which) {
+		return fmt.Errorf("unknown figure %q (all, floor, push, capacity, idle, fanout, desktop)", which)
+	}
 	e, cleanup, err := newEnv(ctx, *root, *rvpdBin, *quick)
 	if err != nil {
 		return err
@@ -154,6 +160,18 @@ func runFigures(ctx context.Context, e *env, which string, doc *report.Doc) erro
 		doc.Sections = insertIdle(doc.Sections, r.s)
 	}
 	return nil
+}
+
+func knownFigure(name string) bool {
+	if name == "all" || name == "idle" {
+		return true
+	}
+	for _, f := range figures {
+		if f.name == name {
+			return true
+		}
+	}
+	return false
 }
 
 type idleResult struct {
