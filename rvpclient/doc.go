@@ -17,6 +17,24 @@
 // in again with backoff and restores status, contact subscriptions and open
 // conversations.
 //
+// # Principal URLs and chats
+//
+// Events and methods name people by sign-in name (bob@example.com). On the
+// wire the engine writes principal URLs in the logical form
+// (http://example.com/instmsg/aliases/bob), except that after finding its
+// server through an SRV record it writes its own domain's people with the
+// SRV target host, and its port unless 80
+// (http://im.example.com:8081/instmsg/aliases/bob), as librvp and Miranda
+// do: librvp recognises a principal only in its own form. The engine reads
+// a URL whose host is a server it knows for a domain (the SRV target or
+// the ServerURL host) as a sign-in name of that domain (PROTOCOL.md 2.2.5).
+//
+// A conversation with more than one other participant is a chat: its
+// messages list every participant, the sender included, in one
+// r:notification-to, and the first message the user sends in a chat they
+// started is preceded by the join control message, as librvp writes and
+// expects chats. A conversation with one other participant names only them.
+//
 // # Concurrency
 //
 // All methods of [Client] and [Conversation] are safe for concurrent use.

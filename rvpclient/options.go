@@ -45,7 +45,9 @@ type Resolver interface {
 // ports or polling period takes effect at the next sign-in.
 type Options struct {
 	// ServerURL overrides discovery for the own domain, e.g.
-	// "https://im.example.com" or "http://127.0.0.1:8080".
+	// "https://im.example.com" or "http://127.0.0.1:8080". Principal URLs
+	// then stay in the logical form (see the package doc); a URL naming
+	// the ServerURL host is read as the own domain's.
 	ServerURL string
 
 	Mode          Mode
