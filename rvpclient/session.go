@@ -157,6 +157,16 @@ func (c *Client) subscribeLogin(ctx context.Context, s *session, acct *account) 
 		r.set(rvpwire.HeaderPollMsgLifetime, seconds(c.opts.PollMsgLifetime))
 	}
 	resp, err := s.tr.do(ctx, r)
+	if err != nil && s.form.host != "" && rvpwire.IsStatus(err, http.StatusForbidden) {
+		// A server that does not count its SRV target among its own names
+		// takes a principal in that form for a foreign one and refuses
+		// the login: this session falls back to the logical form (it is
+		// not installed yet, nothing else reads it).
+		c.log.Warn("rvpclient: server refused the SRV principal form; using the logical form",
+			"form", s.tr.from, "err", err)
+		s.form, s.tr.from = urlForm{}, acct.principal
+		resp, err = s.tr.do(ctx, r)
+	}
 	if err != nil {
 		if s.mode == ModePolling && rvpwire.IsStatus(err, http.StatusNotImplemented) {
 			var se *rvpwire.StatusError

@@ -252,3 +252,36 @@ func TestServerURLFormIsLogical(t *testing.T) {
 	}
 	ev.wait(t, "message from bob@example.com", isMessage("bob@example.com", "via the server's address"))
 }
+
+// TestSRVFormRefused: a server that refuses the login in the SRV form
+// (it does not know its SRV target as one of its names) gets the logical
+// form, for the whole session.
+func TestSRVFormRefused(t *testing.T) {
+	f := newFakeServer(t, "alice")
+	srv := startFake(t, f)
+	logical := "http://example.com/instmsg/aliases/alice"
+	f.setHook(func(w http.ResponseWriter, r *http.Request) bool {
+		if r.Header.Get(rvpwire.HeaderFromPrincipal) != logical {
+			w.WriteHeader(http.StatusForbidden)
+			return true
+		}
+		return false
+	})
+	c, _ := newTestClient(t, "", func(o *Options) { o.Resolver = srvFor(t, srv, "example.com") })
+	signIn(t, c, "alice")
+	if err := c.SetStatus(testCtx(t), StateBusy); err != nil {
+		t.Fatal(err)
+	}
+	var froms []string
+	for _, r := range f.requests(rvpwire.MethodSubscribe) {
+		froms = append(froms, r.Header.Get(rvpwire.HeaderFromPrincipal))
+	}
+	host := strings.TrimPrefix(srv, "http://")
+	want := []string{"http://" + host + "/instmsg/aliases/alice", logical, logical} // refused login, login, own node
+	if !slices.Equal(froms, want) {
+		t.Errorf("SUBSCRIBEs from %q, want %q", froms, want)
+	}
+	if ps := f.requests(rvpwire.MethodProppatch); len(ps) != 2 || ps[1].Header.Get(rvpwire.HeaderFromPrincipal) != logical {
+		t.Errorf("PROPPATCHes %d, want 2 in the logical form", len(ps))
+	}
+}
