@@ -135,7 +135,18 @@
 //     required header [400]; a state token or property name that is not an
 //     XML name [400].
 //   - Error answers carry a short text/plain reason; every answer carries
-//     RVP-Notifications-Version: 0.2 and Content-Length.
+//     RVP-Notifications-Version: 0.2 and Content-Length. The answers
+//     net/http writes before any handler runs (a malformed header line or
+//     no Host [400], an unknown Transfer-Encoding [501], a header section
+//     over rvpd's 1 MiB [431]) get both from rvpd's listener
+//     (cmd/rvpd/rawanswers.go), on plain HTTP; behind TLS they stay as
+//     net/http writes them (net/http handshakes only a *tls.Conn it sees
+//     itself, and the clients of the 2000s speak plain HTTP).
+//   - Reason phrases are Go's ("200 OK", "401 Unauthorized"), not
+//     Exchange's "200 Successful" and "401 Access Denied" (PROTOCOL.md
+//     11): net/http writes the status line itself, changing it would mean
+//     hijacking every connection, and clients do not depend on the phrase
+//     (PROTOCOL.md 1).
 //
 // Concurrency: see Server. Logs never contain Authorization values,
 // passwords or message bodies.

@@ -63,6 +63,9 @@ func listen(cfg Config, srv *rvpserver.Server, log *slog.Logger) (*listeners, er
 	if ls.rvpLn, err = listenTCP("Listen", cfg.Listen); err != nil {
 		return nil, err
 	}
+	if !ls.tls {
+		ls.rvpLn = rvpListener{ls.rvpLn} // the HTTP layer's own answers get the RVP headers (rawanswers.go)
+	}
 	if cfg.AdminListen == "" {
 		return ls, nil
 	}
