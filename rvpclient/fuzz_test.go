@@ -23,7 +23,13 @@ func FuzzHandleNotify(f *testing.F) {
 	f.Add([]byte("<r:notification xmlns:r='http://schemas.microsoft.com/rvp/'><r:message/></r:notification>"))
 	f.Add([]byte("<garbage"))
 	fs := newFakeServer(f, "alice")
-	c, _ := newTestClient(f, startFake(f, fs), func(o *Options) { o.Mode = ModePolling })
+	srv := startFake(f, fs)
+	// librvp's chat form, URLs naming the server's host (read as example.com).
+	host := "http://" + strings.TrimPrefix(srv, "http://") + "/instmsg/aliases/"
+	chat := rvpwire.TextIM("{S}", "", "chat").String()
+	f.Add(rvpwire.Marshal(oneRecipientList(rvpwire.Notification{From: rvpwire.Contact{Href: host + "bob"},
+		To: []rvpwire.Contact{{Href: host + "carol"}, {Href: host + "alice"}, {Href: host + "bob"}}, MIME: &chat}.Element())))
+	c, _ := newTestClient(f, srv, func(o *Options) { o.Mode = ModePolling })
 	signIn(f, c, "alice")
 	f.Fuzz(func(t *testing.T, body []byte) {
 		if err := c.handleNotify(nil, body); err != nil {
