@@ -98,7 +98,7 @@ func (s *Server) renderMetrics() []byte {
 	m := &s.met
 	put("rvpd_subscribes_total", "counter", "Subscriptions created.", m.subscribes.Load())
 	put("rvpd_notifies_total", "counter", "NOTIFY requests routed.", m.notifies.Load())
-	put("rvpd_presence_notifies_total", "counter", "Presence notifications generated.", m.presenceNotifies.Load())
+	put("rvpd_presence_notifies_total", "counter", "Property notifications (presence and other properties) generated.", m.presenceNotifies.Load())
 	put("rvpd_deliveries_total", "counter", "Callback deliveries accepted by the receiver.", m.deliveries.Load())
 	put("rvpd_callback_failures_total", "counter", "Callback deliveries that failed.", m.callbackFailures.Load())
 	put("rvpd_dead_logins_total", "counter", "Callback logins declared dead.", m.deadLogins.Load())

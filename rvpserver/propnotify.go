@@ -10,7 +10,9 @@ import (
 
 // otherProps are the properties besides r:state that PROPPATCH sets, in
 // the order of PROTOCOL.md 12.2.
-var otherProps = knownProps[1:]
+var otherProps = []rvpwire.Name{
+	rvpwire.PropDisplayName, rvpwire.PropEmail, rvpwire.PropMobileState, rvpwire.PropMobileDescription,
+}
 
 // propsChanged reports whether b differs from a in a property watchers
 // are told about.
