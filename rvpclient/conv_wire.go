@@ -142,9 +142,10 @@ func (c *Client) touchConversation(sid, sender string, to []rvpwire.Contact) {
 	cv := c.convs[sid]
 	isNew := cv == nil
 	if isNew {
-		cv = &Conversation{c: c, id: sid, announced: true} // started by someone else
+		cv = &Conversation{c: c, id: sid}
 		c.convs[sid] = cv
 	}
+	cv.announced = true // the others know it: one of them wrote in it
 	var joined []string
 	add := func(n rvpwire.Node) {
 		if n != self && !slices.Contains(cv.members, n) {

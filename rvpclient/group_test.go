@@ -194,3 +194,48 @@ func TestReadLibrvpChat(t *testing.T) {
 		t.Errorf("participants %q, want bob and carol", ps)
 	}
 }
+
+// TestGroupJoinedByOthers: a chat that grew by someone else's invitation
+// needs no join from the user before their next message.
+func TestGroupJoinedByOthers(t *testing.T) {
+	f := newFakeServer(t, "alice", "bob", "carol")
+	srv := startFake(t, f)
+	alice, aev := newTestClient(t, srv, nil)
+	bob, bev := newTestClient(t, srv, nil)
+	carol, cev := newTestClient(t, srv, nil)
+	signIn(t, alice, "alice")
+	signIn(t, bob, "bob")
+	signIn(t, carol, "carol")
+	ctx := testCtx(t)
+	cv, _ := alice.StartConversation("bob@example.com")
+	if err := cv.Send(ctx, "just us"); err != nil {
+		t.Fatal(err)
+	}
+	bev.wait(t, "alice's message at bob", isMessage("alice@example.com", "just us"))
+	bcv := bob.Conversation(cv.ID())
+	if bcv == nil {
+		t.Fatal("bob has no conversation")
+	}
+	if err := bcv.Invite(ctx, "carol@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	aev.wait(t, "carol joined at alice", func(e Event) bool {
+		j, ok := e.(JoinedEvent)
+		return ok && j.SessionID == cv.ID() && j.Who == "carol@example.com"
+	})
+	notifies := recordBodies(f, rvpwire.MethodNotify, nil)
+	if err := cv.Send(ctx, "welcome carol"); err != nil {
+		t.Fatal(err)
+	}
+	cev.wait(t, "alice's welcome at carol", isMessage("alice@example.com", "welcome carol"))
+	sent := notifies.all()
+	if len(sent) != 2 {
+		t.Fatalf("%d NOTIFYs, want 2 (the text to bob and carol, no join)", len(sent))
+	}
+	for _, r := range sent {
+		n, _ := notifyBody(t, r)
+		if im, err := rvpwire.ParseIM(*n.MIME); err != nil || im.Kind() != rvpwire.IMText {
+			t.Errorf("NOTIFY to %s: %v, %v; want the text", r.path, im.Kind(), err)
+		}
+	}
+}

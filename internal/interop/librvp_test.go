@@ -138,6 +138,7 @@ func runScenario(t *testing.T, fe frontend, layout netLayout) {
 	s.bobHostsChat(carolEvents)
 	s.ui.screenshot(fe.name + "-chat")
 	s.aliceStartsGroupChat(carolEvents)
+	s.ui.screenshot(fe.name + "-alice-chat")
 	cv := s.aliceTypesAndWrites()
 	im := s.bobReplies(cv)
 	s.wantAliceForm()
