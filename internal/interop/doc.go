@@ -34,8 +34,9 @@
 // participant.
 //
 // RVP_INTEROP_KNOWN_BUGS=1 also runs a check that fails on a librvp bug we
-// cannot work around: with an SRV port, a second librvp login of bob hangs
-// on its own principal URL (see bobTwice).
+// cannot work around: with an SRV port, a second librvp login of bob makes
+// a buddy of its own principal URL, resolves "im.example.com:8081" as a
+// host name and crashes on the missing host entry (see bobTwice).
 //
 // Two librvp bugs are worked around, both independent of the server:
 //
