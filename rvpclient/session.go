@@ -24,7 +24,7 @@ type session struct {
 	wg     sync.WaitGroup
 
 	tr          *transport
-	form        urlForm // how principal URLs of the own domain are written to tr
+	form        urlForm // how principal URLs of the own domain are written to tr; set before install, then fixed
 	mode        Mode
 	callbackURL string // Default/Fixed
 	listener    *callbackListener
