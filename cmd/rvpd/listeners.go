@@ -60,7 +60,7 @@ func listen(cfg Config, srv *rvpserver.Server, log *slog.Logger) (*listeners, er
 		ls.tls = true
 	}
 	var err error
-	if ls.rvpLn, err = listenTCP("Listen", cfg.Listen); err != nil {
+	if ls.rvpLn, err = listenTCP("Listen", cfg.Listen, rvpKeepAlive(cfg)); err != nil {
 		return nil, err
 	}
 	if !ls.tls {
@@ -69,7 +69,7 @@ func listen(cfg Config, srv *rvpserver.Server, log *slog.Logger) (*listeners, er
 	if cfg.AdminListen == "" {
 		return ls, nil
 	}
-	if ls.adLn, err = listenTCP("AdminListen", cfg.AdminListen); err != nil {
+	if ls.adLn, err = listenTCP("AdminListen", cfg.AdminListen, net.KeepAliveConfig{Enable: true}); err != nil {
 		ls.rvpLn.Close()
 		return nil, err
 	}
@@ -77,9 +77,20 @@ func listen(cfg Config, srv *rvpserver.Server, log *slog.Logger) (*listeners, er
 	return ls, nil
 }
 
+// rvpKeepAlive sets TCP keep-alive probes on RVP connections to start only
+// after the longest poll hold: a held POLL is an idle connection, and Go's
+// default (a probe every 15 s) would cost about 36 KiB per polling client
+// and hour, several times what the polls themselves cost
+// (docs/BENCHMARKS.md, idle cost). A dead client is still noticed, after
+// PollLifeTimeMaximum + 1 minute and five unanswered probes.
+func rvpKeepAlive(cfg Config) net.KeepAliveConfig {
+	return net.KeepAliveConfig{Enable: true, Idle: cfg.Poll.LifeTime.Maximum + time.Minute, Interval: time.Minute, Count: 5}
+}
+
 // listenTCP binds addr and explains the usual failure of port 80.
-func listenTCP(key, addr string) (net.Listener, error) {
-	ln, err := net.Listen("tcp", addr)
+func listenTCP(key, addr string, ka net.KeepAliveConfig) (net.Listener, error) {
+	lc := net.ListenConfig{KeepAliveConfig: ka}
+	ln, err := lc.Listen(context.Background(), "tcp", addr)
 	if errors.Is(err, syscall.EACCES) {
 		return nil, fmt.Errorf("%s = %s: %w (ports below 1024 need root or CAP_NET_BIND_SERVICE; try -listen 127.0.0.1:8080)", key, addr, err)
 	}

@@ -67,8 +67,10 @@ CAP_NET_BIND_SERVICE. Use e.g. -listen 127.0.0.1:8080 to try rvpd as an
 ordinary user. Request headers must arrive within 10 s and the whole request
 within 30 s; a response may take PollLifeTimeMaximum + 60 s to write (a held
 POLL) and other responses CallbackTimeout + 60 s; idle connections close
-after 120 s; headers are limited to 64 KiB. AdminListen serves Prometheus
-text metrics at /metrics; keep it on loopback.
+after 120 s; headers are limited to 64 KiB; TCP keep-alive probes start only
+PollLifeTimeMaximum + 60 s after a connection fell silent, so held POLLs cost
+no probes. AdminListen serves Prometheus text metrics at /metrics; keep it
+on loopback.
 
 Federation: users of other domains reach this server's users directly (their
 clients find it by the DNS SRV record _rvp._tcp.<domain>, else the domain
