@@ -11,9 +11,9 @@
 #   -install     apt-get install the Debian packages the test needs first
 #   -no-shim     run librvp without the readerrno preload, to see its
 #                stale-errno bug (Pidgin cannot sign in; expect failures)
-#   -known-bugs  also run the checks that fail on known bugs: the SRV
-#                layouts (TestLibrvpFinchSRV, TestLibrvpFinchSRVPort) and an
-#                rvpclient-initiated group chat
+#   -known-bugs  also run the check that fails on a known librvp bug: a
+#                second librvp login with an SRV port crashes librvp itself
+#                (TestLibrvpFinchSRVPort)
 # The logs (wire.log: every byte between the clients and rvpd;
 # librvp-debug.log: libpurple's debug output with librvp's trace; rvpd.log)
 # and Pidgin screenshots are kept in ARTIFACT_DIR (default: a new directory
