@@ -58,13 +58,16 @@ func Main(args []string) int {
 	a.SetIcon(c.icons.App)
 	tray := startTrayHost(log, func() { fyne.Do(c.trayHostChanged) })
 	c.trayHost = tray.available
+	guard := newLoopGuard(quitGrace, os.Exit, log)
+	c.onQuit = guard.quitRequested
 	stopSignals := c.detachOnSignal()
 	c.start()
 	c.startSmoke()
-	a.Run()
-	tray.close()
-	stopSignals()
-	c.shutdown()
+	guard.run(a.Run, func() {
+		tray.close()
+		stopSignals()
+		c.shutdown()
+	})
 	return 0
 }
 

@@ -31,6 +31,7 @@ type controller struct {
 	notify     *notifier
 	icons      ui.Icons
 	trayHost   func() bool                     // whether a tray shows the icon; nil: the ui's default
+	onQuit     func()                          // the event loop is about to be told to end (Main's loopGuard); any goroutine
 	onSignedIn func(cur *signedIn)             // smoke hook and tests
 	onRecord   func(peer string, m ui.Message) // tests: a message was kept
 
@@ -195,8 +196,18 @@ func (c *controller) exit() {
 		return
 	}
 	c.exiting = true
-	c.endSession(c.app.Quit)
+	c.endSession(func() {
+		c.quitting()
+		c.app.Quit()
+	})
 	c.signInWin.Close()
+}
+
+// quitting reports that the event loop is about to end. Any goroutine.
+func (c *controller) quitting() {
+	if c.onQuit != nil {
+		c.onQuit()
+	}
 }
 
 // shutdown releases everything after Run returned (main goroutine; it
@@ -240,6 +251,7 @@ func (c *controller) detachOnSignal() (stop func()) {
 		defer wg.Done()
 		select {
 		case <-sigs:
+			c.quitting()
 			if s := c.live.Load(); s != nil {
 				s.detach()
 			}
