@@ -8,7 +8,10 @@
 // controller's window fields live on the UI goroutine; engine events enter
 // the windows through the session's dispatch into the ui adapters (which use
 // fyne.Do); blocking engine calls run on the windows' queue goroutines or on
-// goroutines the controller counts and waits for at exit.
+// goroutines the controller counts and waits for at exit. Two goroutines of
+// Main's own: the tray-host watcher (trayhost*.go), whose news reaches the
+// main window through fyne.Do, and the loop guard (loopguard.go), which
+// shuts down and exits when Fyne's Run does not return after quitting.
 package app
 
 import (

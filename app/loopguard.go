@@ -12,7 +12,7 @@ const quitGrace = 10 * time.Second
 
 // loopGuard works around a shutdown race in Fyne 2.8.1: when the event loop
 // ends, Fyne hands its own "stopped" hook to the loop that just ended, and
-// Run can then wait for it forever (seen in about one smoke run in four).
+// Run can then wait for it forever (seen once in eight smoke runs).
 // The process would live on without windows, still hosting this computer's
 // server and holding its database. After quitRequested, if Run has not
 // returned within grace, the guard runs the shutdown itself and exits.
