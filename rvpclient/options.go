@@ -100,6 +100,8 @@ const (
 	DefaultLifetime       = 4 * time.Hour
 	DefaultStatusLease    = 20 * time.Minute
 	DefaultPollingPeriod  = 10 * time.Minute
+	MinPollingPeriod      = time.Minute      // PollingPeriod is clamped to [Min, Max]
+	MaxPollingPeriod      = 15 * time.Minute // (POLLING.md section 5)
 	DefaultRequestTimeout = 30 * time.Second
 	DefaultSelfTest       = 5 * time.Second
 
@@ -120,7 +122,7 @@ func (o *Options) withDefaults() Options {
 	if n.PollingPeriod <= 0 {
 		n.PollingPeriod = DefaultPollingPeriod
 	}
-	n.PollingPeriod = min(max(n.PollingPeriod, time.Minute), 15*time.Minute)
+	n.PollingPeriod = min(max(n.PollingPeriod, MinPollingPeriod), MaxPollingPeriod)
 	if n.Lifetime <= 0 {
 		n.Lifetime = DefaultLifetime
 	}
@@ -185,11 +187,19 @@ const (
 // with the same method) and honours the standard proxy variables
 // (HTTP_PROXY, HTTPS_PROXY, NO_PROXY): behind a firewall that lets only a
 // proxy out, Polling works through it. Loopback is never proxied.
+// TCP keep-alive probes start only after the longest hold a POLL may ask
+// for: a held POLL is an idle connection, the poll loop notices a dead one
+// at hold + 30 s by itself, and net/http's 30 s probes would cost several
+// times what the polls do.
 func defaultHTTPClient() *http.Client {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.Proxy = http.ProxyFromEnvironment
+	tr.DialContext = (&net.Dialer{Timeout: 30 * time.Second, KeepAliveConfig: clientKeepAlive}).DialContext
 	return &http.Client{Transport: tr, CheckRedirect: noRedirect}
 }
+
+// clientKeepAlive is the TCP keep-alive of connections to servers.
+var clientKeepAlive = net.KeepAliveConfig{Enable: true, Idle: MaxPollingPeriod + time.Minute, Interval: time.Minute, Count: 5}
 
 func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
