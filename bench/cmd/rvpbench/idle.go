@@ -155,8 +155,8 @@ func idleSection(runs []idleRun, window time.Duration) report.Section {
 				"so every POLL ends in 204 after the hold. Counts come from the kernel (TCP_INFO of the client's "+
 				"socket: payload bytes and segments both ways, pure ACKs and keep-alive probes included), read "+
 				"before the first POLL and after the last answer. Wire bytes = payload + %d bytes of IPv4+TCP header "+
-				"(with timestamps) per segment; link framing is not counted. The client's TCP keep-alive is %s "+
-				"(net/http's default, as rvpclient uses); rvpd's listener keeps Go's default.", window, segHeader, rvpload.KeepAlive),
+				"(with timestamps) per segment; link framing is not counted. TCP keep-alive probes start after %s "+
+				"of silence on the client (as in rvpclient) and after PollLifeTimeMaximum + 60 s on rvpd.", window, segHeader, rvpload.KeepAlive.Idle),
 			"\"arithmetic\" is what the POLL cycles alone cost: one cycle's payload and data segments times the cycles " +
 				"in an hour. \"measured\" is everything the socket saw in the window, scaled to an hour. The last column " +
 				"is the status-lease refresh (PROPPATCH every 20 minutes, measured once on the same connection), which a " +
@@ -178,11 +178,8 @@ func idleGoal(e *env, r idleRun) {
 		got:    fmt.Sprintf("%s per client-hour measured", kib(measured)), met: verdict(ok)}
 	if !ok {
 		other := r.segs() - r.dataSegs()
-		g.why = fmt.Sprintf("In %s the socket saw %.0f segments without payload next to %.0f data segments: TCP "+
-			"keep-alive probes and their ACKs (%s per client-hour of headers alone). rvpd's listener uses Go's default "+
-			"keep-alive (15 s) and the client net/http's 30 s, both far shorter than a 600 s hold. Setting rvpd's "+
-			"keep-alive near the hold (the client already detects a dead POLL at hold + 30 s) would bring the "+
-			"measured cost close to the arithmetic.",
+		g.why = fmt.Sprintf("In %s the socket saw %.0f segments without payload next to %.0f data segments "+
+			"(ACKs and any TCP keep-alive probes: %s per client-hour of headers alone).",
 			r.window.Round(time.Second), other, r.dataSegs(), kib(segHeader*other*perHour))
 	}
 	if r.requests > r.cycles {

@@ -17,6 +17,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"rendezvous/rvpclient"
 	"strconv"
 	"time"
 
@@ -61,15 +62,15 @@ type Conn struct {
 	Requests int
 }
 
-// KeepAlive is the TCP keep-alive period of every connection the load
-// client opens: the value of net/http's DefaultTransport, which the client
-// engine (rvpclient) uses.
-const KeepAlive = 30 * time.Second
+// KeepAlive is the TCP keep-alive of every connection the load client
+// opens, the same as the client engine's (rvpclient): probes start only
+// after the longest hold a POLL may ask for.
+var KeepAlive = net.KeepAliveConfig{Enable: true, Idle: rvpclient.MaxPollingPeriod + time.Minute, Interval: time.Minute, Count: 5}
 
 // Dial connects to addr from the local address local (nil: any) and sends
 // Host: host on every request.
 func Dial(ctx context.Context, addr string, local net.IP, host string) (*Conn, error) {
-	d := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: KeepAlive}
+	d := &net.Dialer{Timeout: 10 * time.Second, KeepAliveConfig: KeepAlive}
 	if local != nil {
 		d.LocalAddr = &net.TCPAddr{IP: local}
 	}
