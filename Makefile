@@ -13,7 +13,7 @@ help:
 	@echo "make test     everything CI runs: gofmt, vet, staticcheck, go test -race, GUI smoke run"
 	@echo "make build    bin/rendezvous and bin/rvpd"
 	@echo "make release  stripped build with -tags migrated_fynedo"
-	@echo "make package  desktop package via 'go tool fyne package'"
+	@echo "make package  desktop package in dist/ via 'go tool fyne package -os linux'"
 	@echo "make rvpd     the server alone: bin/rvpd"
 	@echo "make bench    benchmarks (not part of make test), written to docs/BENCHMARKS.md"
 
@@ -52,7 +52,7 @@ release:
 	$(GO) build -ldflags "-s -w" -trimpath -o $(BIN)/rvpd ./cmd/rvpd
 
 package: deps
-	$(GO) tool fyne package -os linux -release
+	GO=$(GO) bash scripts/package.sh
 
 rvpd:
 	$(GO) build -o $(BIN)/rvpd ./cmd/rvpd
@@ -66,4 +66,4 @@ bench: deps
 	cd bench && RVPBENCH_COMMAND="make bench" $(GO) run ./cmd/rvpbench -root .. -out ../docs/BENCHMARKS.md all
 
 clean:
-	rm -rf $(BIN) smoke-out test-out
+	rm -rf $(BIN) dist smoke-out test-out
