@@ -27,11 +27,12 @@ done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 cmd=(apt-get install -y -qq --no-install-recommends "${missing[@]}")
-echo "deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 if [ "$(id -u)" -eq 0 ]; then
+	echo "deps: installing ${missing[*]}"
 	apt-get update -qq && "${cmd[@]}" >/dev/null
 elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+	echo "deps: installing ${missing[*]} (sudo)"
 	sudo -n apt-get update -qq && sudo -n env DEBIAN_FRONTEND=noninteractive "${cmd[@]}" >/dev/null
 else
 	echo "deps: missing Debian packages; install them as root with:" >&2
