@@ -40,18 +40,25 @@ kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
 pids=()
 
 # 2. Two local accounts on a server hosted by this computer: alice in the
-# default profile hosts it, bob in his own profile finds it; each signs in,
-# adds the other and sends a message (the app's documented test hooks).
-text="Hello Alice, this is Bob from the smoke run"
-reply="Hi Bob, Alice here"
-"$bin" --smoke-sign-in alice@localhost:alice-pw --smoke-send "bob@localhost:$reply" >"$out/alice.log" 2>&1 &
+# default profile hosts it and, through the app's documented test hooks,
+# adds bob and sends him a message once he is online; bob, in his own
+# profile, finds her server, signs in, and answers from the keyboard in the
+# conversation window her message opened (Enter sends).
+first="Hello Bob, this is Alice from the smoke run"
+answer="Hi Alice, Bob here, typed and sent with Enter"
+"$bin" --smoke-sign-in alice@localhost:alice-pw --smoke-send "bob@localhost:$first" >"$out/alice.log" 2>&1 &
 pids+=($!)
 waitwin "Rendezvous Messenger - alice@localhost"
-"$bin" --profile bob --smoke-sign-in bob@localhost:bob-pw --smoke-send "alice@localhost:$text" >"$out/bob.log" 2>&1 &
+"$bin" --profile bob --smoke-sign-in bob@localhost:bob-pw >"$out/bob.log" 2>&1 &
 pids+=($!)
 waitwin "Rendezvous Messenger - bob@localhost"
-waitwin "Conversation with bob"
 waitwin "Conversation with alice"
+conv=$(xdotool search --onlyvisible --name "Conversation with alice" | head -n1)
+xdotool windowfocus --sync "$conv"
+sleep 0.5
+xdotool type --delay 20 "$answer"
+xdotool key Return
+waitwin "Conversation with bob"
 # Xvfb has no window manager: every window sits at 0,0. Lay them out side
 # by side for the screenshot: alice's contact list and conversation on the
 # left, bob's on the right.
@@ -71,8 +78,8 @@ intranscript() { # DIR TEXT [grep options]
 	done
 	return 1
 }
-intranscript "$XDG_DATA_HOME/rendezvous" "$text" --exclude-dir=instances || fail "bob's message did not reach alice's transcript"
-intranscript "$XDG_DATA_HOME/rendezvous/instances/bob" "$reply" || fail "alice's message did not reach bob's transcript"
+intranscript "$XDG_DATA_HOME/rendezvous/instances/bob" "$first" || fail "alice's message did not reach bob's transcript"
+intranscript "$XDG_DATA_HOME/rendezvous" "$answer" --exclude-dir=instances || fail "bob's typed answer did not reach alice's transcript"
 
 grep -q "Error in Fyne call thread" "$out"/*.log && fail "Fyne reported a call from the wrong thread"
-echo "smoke: OK: sign-in window, two local accounts, a message delivered; screenshots in $out/"
+echo "smoke: OK: sign-in window, two local accounts, a message each way (one typed with Enter); screenshots in $out/"
