@@ -178,54 +178,16 @@ func fanout(ctx context.Context, e *env, w, rounds int) ([]fanRound, *stats.Samp
 // startWatchers signs each alias in for polling, subscribes it to pub's
 // presence and keeps a POLL held; it returns once rvpd holds them all.
 func startWatchers(ctx context.Context, in *rvpd.Instance, aliases []string, tr *fanTracker) (func(), error) {
-	ctx, cancel := context.WithCancel(ctx)
-	var (
-		mu    sync.Mutex
-		conns []*rvpload.Conn
-		wg    sync.WaitGroup
-	)
-	stop := func() {
-		cancel()
-		mu.Lock()
-		for _, c := range conns {
-			c.Close()
-		}
-		mu.Unlock()
-		wg.Wait()
-	}
 	idx := make(map[string]int, len(aliases))
 	for i, a := range aliases {
 		idx[a] = i
 	}
-	err := signInAll(ctx, aliases, func(a string) error {
-		l, err := signInPoll(ctx, in.Addr, nil, a)
-		if err != nil {
-			return err
+	return startPolling(ctx, in, aliases, "pub", func(a string, r rvpload.PollResult) {
+		for _, p := range r.Parts {
+			n, err := rvpload.DecodePart(p)
+			tr.note(r.At, idx[a], n, err)
 		}
-		mu.Lock()
-		conns = append(conns, l.Conn)
-		mu.Unlock()
-		if err := l.Watch("pub"); err != nil {
-			return err
-		}
-		wg.Go(func() {
-			pollForever(ctx, l, 600, func(r rvpload.PollResult) {
-				for _, p := range r.Parts {
-					n, err := rvpload.DecodePart(p)
-					tr.note(r.At, idx[a], n, err)
-				}
-			})
-		})
-		return nil
 	})
-	if err == nil {
-		err = waitHeld(ctx, in, len(aliases), time.Minute)
-	}
-	if err != nil {
-		stop()
-		return nil, err
-	}
-	return stop, nil
 }
 
 // fanoutGoal records the 1000-watcher goal.

@@ -164,6 +164,21 @@ func signInAll(ctx context.Context, aliases []string, signIn func(alias string) 
 // startPollers signs every alias in for polling on its own connection and
 // keeps a POLL held for each; it returns once rvpd holds them all.
 func startPollers(ctx context.Context, in *rvpd.Instance, aliases []string, rec *recorder) (func(), error) {
+	return startPolling(ctx, in, aliases, "", func(_ string, r rvpload.PollResult) {
+		for _, p := range r.Parts {
+			n, err := rvpload.DecodePart(p)
+			rec.note(r.At, n, err)
+		}
+	})
+}
+
+// startPolling signs every alias in for polling on its own connection,
+// subscribes it to watch's presence when watch is set, and keeps a POLL
+// held for each, handing every answer to note (on the alias's goroutine);
+// it returns once rvpd holds them all. The returned stop closes every
+// connection and waits for the goroutines.
+func startPolling(ctx context.Context, in *rvpd.Instance, aliases []string, watch string,
+	note func(alias string, r rvpload.PollResult)) (func(), error) {
 	ctx, cancel := context.WithCancel(ctx)
 	var (
 		mu    sync.Mutex
@@ -187,14 +202,12 @@ func startPollers(ctx context.Context, in *rvpd.Instance, aliases []string, rec 
 		mu.Lock()
 		conns = append(conns, l.Conn)
 		mu.Unlock()
-		wg.Go(func() {
-			pollForever(ctx, l, 600, func(r rvpload.PollResult) {
-				for _, p := range r.Parts {
-					n, err := rvpload.DecodePart(p)
-					rec.note(r.At, n, err)
-				}
-			})
-		})
+		if watch != "" {
+			if err := l.Watch(watch); err != nil {
+				return err
+			}
+		}
+		wg.Go(func() { pollForever(ctx, l, 600, func(r rvpload.PollResult) { note(a, r) }) })
 		return nil
 	})
 	if err == nil {
