@@ -137,10 +137,8 @@ func (s *Server) account(alias string) *accountRecord {
 // addresses Domains[0]. An unknown node is 404.
 func (s *Server) target(r *http.Request) (rvpwire.Node, *accountRecord, error) {
 	n, err := rvpwire.ParseNodeURL(r.RequestURI, r.Host)
-	if err == nil && !s.cfg.serves(n.Domain) && strings.HasPrefix(r.RequestURI, rvpwire.AliasesPath) {
-		n.Domain = s.cfg.domains[0]
-	}
-	if err != nil || !s.cfg.serves(n.Domain) {
+	pathOnly := strings.HasPrefix(r.RequestURI, rvpwire.AliasesPath)
+	if err != nil || !pathOnly && !s.cfg.serves(n.Domain) {
 		return n, nil, rvpwire.Status(http.StatusNotFound, "no such node on this server")
 	}
 	n.Domain = s.cfg.domainOf(n.Domain)
