@@ -6,61 +6,31 @@ import (
 	"errors"
 	"strings"
 	"time"
+
+	"rendezvous/internal/rvpwire"
 )
 
 // State is a presence token as it travels on the wire (PROTOCOL.md section
 // 6): "online", "busy", "back-soon", ... The zero value means unknown and is
-// shown as Offline.
-type State string
+// shown as Offline; Label and IsOnline come from the wire package.
+type State = rvpwire.State
 
 // The presence states the UI knows.
 const (
-	StateOnline    State = "online"
-	StateBusy      State = "busy"
-	StateBackSoon  State = "back-soon"
-	StateAway      State = "away"
-	StateOnPhone   State = "on-phone"
-	StateAtLunch   State = "at-lunch"
-	StateIdle      State = "idle"
-	StateInvisible State = "invisible"
-	StateOffline   State = "offline"
+	StateOnline    = rvpwire.StateOnline
+	StateBusy      = rvpwire.StateBusy
+	StateBackSoon  = rvpwire.StateBackSoon
+	StateAway      = rvpwire.StateAway
+	StateOnPhone   = rvpwire.StateOnPhone
+	StateAtLunch   = rvpwire.StateAtLunch
+	StateIdle      = rvpwire.StateIdle
+	StateInvisible = rvpwire.StateInvisible
+	StateOffline   = rvpwire.StateOffline
 )
 
 // SelectableStates are the states of the status menu, in menu order.
 var SelectableStates = []State{
 	StateOnline, StateBusy, StateBackSoon, StateAway, StateOnPhone, StateAtLunch, StateInvisible,
-}
-
-// Label is the state's name as the status menu and contact list show it.
-// Unknown tokens read as Online (other clients' extensions, PROTOCOL.md
-// section 6).
-func (s State) Label() string {
-	switch s {
-	case StateOnline:
-		return "Online"
-	case StateBusy:
-		return "Busy"
-	case StateBackSoon:
-		return "Be Right Back"
-	case StateAway:
-		return "Away"
-	case StateOnPhone:
-		return "On The Phone"
-	case StateAtLunch:
-		return "Out To Lunch"
-	case StateIdle:
-		return "Idle"
-	case StateInvisible:
-		return "Appear Offline"
-	case StateOffline, "":
-		return "Offline"
-	}
-	return "Online"
-}
-
-// IsOnline reports whether a contact in this state is listed under Online.
-func (s State) IsOnline() bool {
-	return s != "" && s != StateOffline && s != StateInvisible
 }
 
 // stateForLabel is the inverse of Label over SelectableStates.

@@ -17,12 +17,14 @@ const (
 	StateInvisible State = "invisible"
 )
 
-// Label returns the name a user interface shows for the state.
+// Label returns the name a user interface shows for the state. No state
+// reads as Offline; a token this package does not know reads as Online
+// (PROTOCOL.md section 6: other clients' extensions, as Miranda did).
 func (s State) Label() string {
 	switch s {
 	case StateOnline:
 		return "Online"
-	case StateOffline:
+	case StateOffline, "":
 		return "Offline"
 	case StateAway:
 		return "Away"
@@ -39,7 +41,7 @@ func (s State) Label() string {
 	case StateInvisible:
 		return "Appear Offline"
 	}
-	return string(s)
+	return "Online"
 }
 
 // IsOnline reports whether watchers should list the principal as online

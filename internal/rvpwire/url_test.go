@@ -77,3 +77,15 @@ func TestHeaderValues(t *testing.T) {
 		t.Fatal(se)
 	}
 }
+
+func TestStateLabel(t *testing.T) {
+	for s, want := range map[State]string{StateBackSoon: "Be Right Back", StateInvisible: "Appear Offline",
+		"": "Offline", StateOffline: "Offline", "x-custom": "Online"} {
+		if got := s.Label(); got != want {
+			t.Errorf("%q.Label() = %q, want %q", s, got, want)
+		}
+	}
+	if !State("x-custom").IsOnline() || State("").IsOnline() || StateInvisible.IsOnline() {
+		t.Error("IsOnline: unknown tokens are online, none and invisible are not")
+	}
+}
