@@ -204,9 +204,7 @@ func (p *peer) expect(d time.Duration, what string, ok func(event) bool) event {
 			if !open {
 				p.t.Fatalf("%s: process ended while waiting for %s", p.name, what)
 			}
-			p.mu.Lock()
-			p.log = append(p.log, e)
-			p.mu.Unlock()
+			p.record(e)
 			if ok(e) {
 				return e
 			}
@@ -214,6 +212,13 @@ func (p *peer) expect(d time.Duration, what string, ok func(event) bool) event {
 			p.t.Fatalf("%s: no %s within %v; events: %+v", p.name, what, d, p.snapshot())
 		}
 	}
+}
+
+// record keeps an event in the log for find, count and snapshot.
+func (p *peer) record(e event) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.log = append(p.log, e)
 }
 
 func (p *peer) find(ok func(event) bool) (event, bool) {
@@ -243,9 +248,7 @@ func (p *peer) drain(d time.Duration) {
 			if !open {
 				return
 			}
-			p.mu.Lock()
-			p.log = append(p.log, e)
-			p.mu.Unlock()
+			p.record(e)
 		case <-timer.C:
 			return
 		}

@@ -22,7 +22,9 @@ func TestPollingThroughCuttingMiddlebox(t *testing.T) {
 	t.Parallel()
 	relayAddr := netlab.RouterWoodgroveAddr + ":8080"
 	w := newWorld(t, netlab.Firewall{ProxyOnly: true}, relayAddr)
-	startReady(t, w.lab.Router, "relay", "-listen", relayAddr, "-target", netlab.HumongousAddr+":80", "-cut", "60s")
+	if err := w.lab.Router.StartRole(context.Background(), "relay", "-listen", relayAddr, "-target", netlab.HumongousAddr+":80", "-cut", "60s"); err != nil {
+		t.Fatal(err)
+	}
 	a := w.start(w.lab.Humongous, peerOpts{user: alice, mode: "default"})
 	k := w.start(w.lab.Woodgrove, peerOpts{user: kari, mode: "polling", server: "http://" + relayAddr})
 	mustOK(t, k.do(command{Op: "add", Who: alice}))
@@ -136,24 +138,6 @@ func squidConfig(t *testing.T, listen string) string {
 		}
 	})
 	return path
-}
-
-// startReady starts a role on host and waits for its "ready" line.
-func startReady(t *testing.T, h *netlab.Host, role string, args ...string) {
-	t.Helper()
-	cmd, err := h.Role(context.Background(), role, nil, args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, _ := cmd.StdoutPipe()
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	line, _ := bufio.NewReader(out).ReadString('\n')
-	if strings.TrimSpace(line) != "ready" {
-		t.Fatalf("%s on %s: %q", role, h.Name, line)
-	}
 }
 
 // waitPort waits until something accepts connections on addr inside h.

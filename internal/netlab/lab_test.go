@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -68,19 +67,9 @@ func newLab(t *testing.T, fw Firewall) *Lab {
 // serve starts tcpserve on host at addr and waits until it listens.
 func serve(t *testing.T, h *Host, addr string) {
 	t.Helper()
-	cmd, err := h.Role(context.Background(), "tcpserve", nil, addr)
-	if err != nil {
+	if err := h.StartRole(context.Background(), "tcpserve", addr); err != nil {
 		t.Fatal(err)
 	}
-	out, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	line, _ := bufio.NewReader(out).ReadString('\n')
-	if strings.TrimSpace(line) != "ready" {
-		t.Fatalf("tcpserve on %s: %q", h.Name, line)
-	}
-	go func() { _, _ = io.Copy(io.Discard, out); _ = cmd.Wait() }()
 }
 
 // dial returns what the server at addr saw as our address, or an error.

@@ -1,10 +1,13 @@
 package netlab
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
+	"strings"
 	"sync"
 )
 
@@ -56,4 +59,29 @@ func (h *Host) Role(ctx context.Context, name string, env []string, args ...stri
 	cmd := h.Command(ctx, exe, args...)
 	cmd.Env = append(append(os.Environ(), roleEnv+"="+name), env...)
 	return cmd, nil
+}
+
+// StartRole starts role name in the host's namespace like Role and waits
+// until the role prints its first line, which must be "ready" (a role that
+// serves something prints it once it listens). The rest of its standard
+// output is discarded; the lab stops the process on Close.
+func (h *Host) StartRole(ctx context.Context, name string, args ...string) error {
+	cmd, err := h.Role(ctx, name, nil, args...)
+	if err != nil {
+		return err
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("netlab: start %s on %s: %w", name, h.Name, err)
+	}
+	line, _ := bufio.NewReader(out).ReadString('\n')
+	if strings.TrimSpace(line) != "ready" {
+		return fmt.Errorf("netlab: %s on %s did not get ready: %q", name, h.Name, line)
+	}
+	go func() { _, _ = io.Copy(io.Discard, out); _ = cmd.Wait() }()
+	return nil
 }
